@@ -1,0 +1,69 @@
+"""Công dân Thủ đô số: the application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from app.config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    import os
+
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.path.abspath(instance_path) if instance_path else None)
+    load_config(app, config)
+    _configure_logging(app)
+
+    from app import extensions as ext
+    from app import models  # noqa: F401
+    from app.core import assets, database, errors, jobs, security
+    from app.core import i18n as core_i18n
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(app.root_path + "/../migrations"),
+                     render_as_batch=True, compare_type=True)
+    ext.csrf.init_app(app)
+    ext.compress.init_app(app)
+    ext.limiter.init_app(app)
+    ext.oauth.init_app(app)
+    core_i18n.init_app(app)
+    database.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    assets.init_app(app)
+    jobs.init_app(app)
+
+    from app.auth import init_app as init_auth
+
+    init_auth(app)
+
+    from app.admin import bp as admin_bp
+    from app.console import bp as console_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(console_bp)
+    app.register_blueprint(admin_bp)
+
+    if app.config["DEV_IDP_ENABLED"]:
+        from app.devidp import init_app as init_devidp
+
+        init_devidp(app)
+
+    from app import cli
+
+    cli.register(app)
+    jobs.register_cli(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -1,0 +1,200 @@
+"""Settings from the environment, one class per mode.
+
+`APP_ENV` picks the mode: ``development`` (also used by ``make run`` and the demo),
+``test`` or ``production``. Every setting can be overridden by an environment variable of
+the same name.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: Path, name: str, nbytes: int = 32) -> str:
+    """Return a secret kept in ``instance/``, generating it once.
+
+    Development needs stable secrets across restarts without asking the newcomer to set any.
+    """
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / name
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(nbytes))
+    return path.read_text().strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class BaseConfig:
+    APP_ENV = "base"
+    DEBUG = False
+    TESTING = False
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "cdtd_session"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 40 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "text/xml", "text/plain", "application/json",
+        "application/javascript", "text/javascript", "application/xml",
+        "application/atom+xml", "image/svg+xml", "application/manifest+json",
+    ]
+    COMPRESS_MIN_SIZE = 500
+
+    REDIS_URL: str | None = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # OpenID Connect (VNeID or any standards-compliant provider).
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_SCOPE = "openid profile phone"
+    OIDC_CLAIM_CCCD = "cccd"
+    OIDC_CLAIM_NAME = "name"
+    OIDC_CLAIM_BIRTHDATE = "birthdate"
+    OIDC_CLAIM_GENDER = "gender"
+    OIDC_CLAIM_PHONE = "phone_number"
+    # The app's own VNeID stand-in, see app/devidp. Never on in production.
+    DEV_IDP_ENABLED = False
+    DEV_IDP_ISSUER = "http://127.0.0.1:5000/dev-idp"
+    DEV_IDP_CLIENT_ID = "cdtd-web"
+
+    SMS_BACKEND = "log"
+    IDENTITY_VERIFIER = "dev"
+
+    JOBS_IMMEDIATE = False
+
+    DEMO_TOOLS = False
+
+
+class DevelopmentConfig(BaseConfig):
+    APP_ENV = "development"
+    DEBUG = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    DEV_IDP_ENABLED = True
+    SMS_BACKEND = "dev"
+    DEMO_TOOLS = True
+
+
+class TestConfig(DevelopmentConfig):
+    APP_ENV = "test"
+    TESTING = True
+    JOBS_IMMEDIATE = True
+    RATELIMIT_ENABLED = True
+    COMPRESS_REGISTER = True
+
+
+class ProductionConfig(BaseConfig):
+    APP_ENV = "production"
+    SMS_BACKEND = "log"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "demo": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+# Settings read from the environment, with the type to parse them as.
+_ENV_SETTINGS: dict[str, type] = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "OIDC_ISSUER": str,
+    "OIDC_CLIENT_ID": str,
+    "OIDC_CLIENT_SECRET": str,
+    "OIDC_SCOPE": str,
+    "OIDC_CLAIM_CCCD": str,
+    "OIDC_CLAIM_NAME": str,
+    "OIDC_CLAIM_BIRTHDATE": str,
+    "OIDC_CLAIM_GENDER": str,
+    "OIDC_CLAIM_PHONE": str,
+    "SMS_BACKEND": str,
+    "IDENTITY_VERIFIER": str,
+    "DATA_KEY": str,
+    "SERVER_NAME": str,
+    "PREFERRED_URL_SCHEME": str,
+    "DEV_IDP_ENABLED": bool,
+    "DEV_IDP_ISSUER": str,
+    "JOBS_IMMEDIATE": bool,
+    "HUEY_SQLITE_PATH": str,
+}
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Fill ``app.config`` from the mode's class, the environment and explicit overrides."""
+    overrides = dict(overrides or {})
+    overrides.pop("INSTANCE_PATH", None)
+    mode = overrides.pop("APP_ENV", None) or os.environ.get("APP_ENV", "development")
+    if mode not in CONFIGS:
+        raise RuntimeError(f"Unknown APP_ENV {mode!r}; use one of {sorted(CONFIGS)}")
+    app.config.from_object(CONFIGS[mode])
+    for name, kind in _ENV_SETTINGS.items():
+        raw = os.environ.get(name)
+        if raw is None or raw == "":
+            continue
+        app.config[name] = env_bool(name, False) if kind is bool else raw
+    app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    production = app.config["APP_ENV"] == "production"
+    if production:
+        missing = [k for k in ("SECRET_KEY", "DATABASE_URL", "DATA_KEY") if not app.config.get(k)]
+        if missing:
+            raise RuntimeError(f"Production needs these settings: {', '.join(missing)}")
+        # The sandbox identity provider must not be reachable in production, whatever is set.
+        app.config["DEV_IDP_ENABLED"] = False
+        app.config["DEMO_TOOLS"] = False
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance, "secret_key")
+    if not app.config.get("DATA_KEY"):
+        app.config["DATA_KEY"] = _instance_secret(instance, "data_key")
+    if app.config["DEV_IDP_ENABLED"]:
+        app.config["DEV_IDP_CLIENT_SECRET"] = _instance_secret(instance, "dev_idp_client_secret")
+        # Without a provider of its own, development logs in through the built-in sandbox.
+        if not app.config.get("OIDC_ISSUER"):
+            app.config["OIDC_ISSUER"] = app.config["DEV_IDP_ISSUER"]
+            app.config["OIDC_CLIENT_ID"] = app.config["DEV_IDP_CLIENT_ID"]
+            app.config["OIDC_CLIENT_SECRET"] = app.config["DEV_IDP_CLIENT_SECRET"]
+    if not app.config.get("DATABASE_URL"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'app.db'}"
+    url = app.config["DATABASE_URL"]
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if not app.config.get("HUEY_SQLITE_PATH"):
+        app.config["HUEY_SQLITE_PATH"] = str(instance / "jobs.db")

@@ -1,0 +1,56 @@
+"""Error pages in the user's language (400, 403, 404, 413, 429, 500)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to open this page.")),
+    404: (_l("Page not found"), _l("The page you are looking for does not exist or was removed.")),
+    405: (_l("Not allowed"), _l("This action is not allowed here.")),
+    413: (_l("File too large"), _l("The files you sent are too large. Please choose smaller photos.")),
+    429: (_l("Too many requests"), _l("You have tried too many times. Please wait a little and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. We have been notified; please try again later.")),
+}
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if _wants_json():
+        return jsonify(error=str(title), message=str(detail or message)), code
+    return render_template("errors/error.html", code=code, title=title,
+                           message=detail or message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(e):
+        from flask_babel import gettext as _
+        return render_error(400, _("Your form expired or was sent from another site. "
+                                   "Please reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException):
+        if e.code in MESSAGES:
+            return render_error(e.code)
+        return e
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception):
+        if isinstance(e, HTTPException):
+            return _http(e)
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError.code)

@@ -1,0 +1,74 @@
+"""Demo data: sandbox identities for every role, so a newcomer can try the whole app."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.auth import services as auth
+from app.auth.models import OidcIdentity, Role, User
+from app.devidp import store
+from app.extensions import db
+from app.places import services as places
+
+# The CCCD numbers are made up but well-formed (province 001 = Hà Nội, gender/century digit,
+# two digits of the birth year).
+DEMO_PEOPLE: tuple[dict, ...] = (
+    {"sub": "demo-citizen-lan", "name": "Nguyễn Thị Lan", "cccd": "001190012345",
+     "birthdate": "1990-04-12", "gender": "female", "phone_number": "+84912000001",
+     "label": "Citizen"},
+    {"sub": "demo-citizen-minh", "name": "Trần Văn Minh", "cccd": "001085067890",
+     "birthdate": "1985-09-30", "gender": "male", "phone_number": "+84912000002",
+     "label": "Citizen"},
+    {"sub": "demo-ward-hoankiem", "name": "Lê Văn Hùng", "cccd": "001080011111",
+     "birthdate": "1980-01-15", "gender": "male", "phone_number": "+84912000003",
+     "label": "Ward official, Phường Hoàn Kiếm",
+     "role": (Role.WARD_OFFICIAL, "phuong_hoan_kiem")},
+    {"sub": "demo-ward-cuanam", "name": "Phạm Thị Hoa", "cccd": "001187022222",
+     "birthdate": "1987-06-02", "gender": "female", "phone_number": "+84912000004",
+     "label": "Ward official, Phường Cửa Nam",
+     "role": (Role.WARD_OFFICIAL, "phuong_cua_nam")},
+    {"sub": "demo-police", "name": "Đỗ Quang Huy", "cccd": "001082033333",
+     "birthdate": "1982-11-20", "gender": "male", "phone_number": "+84912000005",
+     "label": "Police officer (Công an TP)", "role": (Role.AGENCY_OFFICIAL, "police")},
+    {"sub": "demo-admin", "name": "Vũ Thị Mai", "cccd": "001178044444",
+     "birthdate": "1978-03-08", "gender": "female", "phone_number": "+84912000006",
+     "label": "City admin", "role": (Role.CITY_ADMIN, None)},
+)
+
+
+def seed() -> dict[str, int]:
+    """Idempotent: running it twice changes nothing the second time."""
+    places.ensure_loaded()
+    store.upsert_identities([{k: v for k, v in p.items() if k != "role"} for p in DEMO_PEOPLE])
+    issuer = current_app.config.get("OIDC_ISSUER")
+    created = 0
+    for person in DEMO_PEOPLE:
+        identity = db.session.scalar(sa.select(OidcIdentity).where(
+            OidcIdentity.issuer == issuer, OidcIdentity.subject == person["sub"]))
+        if identity is not None:
+            user = identity.user
+        else:
+            user = db.session.scalar(sa.select(User).where(
+                User.cccd_hmac == User.cccd_lookup(person["cccd"])))
+            if user is None:
+                user = auth.new_user(full_name=person["name"])
+                auth.set_verified_identity(
+                    user, cccd=person["cccd"], full_name=person["name"],
+                    birth_date=date.fromisoformat(person["birthdate"]),
+                    gender=person["gender"], source="vneid")
+                created += 1
+            db.session.add(OidcIdentity(user=user, issuer=issuer, subject=person["sub"]))
+        role = person.get("role")
+        if role:
+            kind, scope = role
+            ward_id = agency_id = None
+            if kind == Role.WARD_OFFICIAL:
+                ward_id = places.ward_by_codename(scope).id
+            elif kind == Role.AGENCY_OFFICIAL:
+                agency_id = places.agency_by_code(scope).id
+            auth.grant_role(user, kind, ward_id=ward_id, agency_id=agency_id)
+    db.session.flush()
+    return {"users_created": created}

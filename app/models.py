@@ -1,0 +1,6 @@
+"""Every model, imported once so that Alembic and the mapper see them all."""
+
+from app.audit.models import AuditEntry  # noqa: F401
+from app.auth.models import OidcIdentity, OtpCode, RoleGrant, User  # noqa: F401
+from app.devidp.models import DevSmsMessage  # noqa: F401
+from app.places.models import Agency, Ward  # noqa: F401
