@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 babel-compile: | $(BIN)/python
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations -D messages
+	$(BIN)/pybabel compile --statistics -d translations -D messages
 
 migrate: $(VENV)/.installed babel-compile
 	$(BIN)/flask db upgrade

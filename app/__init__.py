@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         init_devidp(app)
 
     from app import cli
+    from app.auth import tasks  # noqa: F401  (registers jobs with the queue)
 
     cli.register(app)
     jobs.register_cli(app)

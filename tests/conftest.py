@@ -74,6 +74,16 @@ def app(tmp_path_factory, live_port):
 
 
 @pytest.fixture(autouse=True)
+def _restore_job_queue():
+    """Apps made inside a test re-point the shared queue; put the test queue back."""
+    from app.core import jobs
+
+    saved = (jobs.huey._immediate, jobs.huey.storage, jobs._app)
+    yield
+    jobs.huey._immediate, jobs.huey.storage, jobs._app = saved
+
+
+@pytest.fixture(autouse=True)
 def _clean_database(request):
     """Empty every table but the reference data after each test that used the app."""
     yield

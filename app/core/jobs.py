@@ -30,32 +30,37 @@ def init_app(app: Flask) -> None:
     app.extensions["huey"] = huey
 
 
+def _in_app_context(fn):
+    @functools.wraps(fn)
+    def in_context(*args, **kwargs):
+        if has_app_context():
+            return fn(*args, **kwargs)
+        if _app is None:
+            raise RuntimeError("jobs.init_app() was not called")
+        with _app.app_context():
+            from app.extensions import db
+
+            try:
+                result = fn(*args, **kwargs)
+                db.session.commit()
+                return result
+            except Exception:
+                db.session.rollback()
+                raise
+            finally:
+                db.session.remove()
+
+    return in_context
+
+
 def job(**task_options):
-    """Declare a background task that runs inside an application context."""
+    """Declare a background task that runs inside an application context (commits on success)."""
+    return lambda fn: huey.task(**task_options)(_in_app_context(fn))
 
-    def decorator(fn):
-        @functools.wraps(fn)
-        def in_context(*args, **kwargs):
-            if has_app_context():
-                return fn(*args, **kwargs)
-            if _app is None:
-                raise RuntimeError("jobs.init_app() was not called")
-            with _app.app_context():
-                from app.extensions import db
 
-                try:
-                    result = fn(*args, **kwargs)
-                    db.session.commit()
-                    return result
-                except Exception:
-                    db.session.rollback()
-                    raise
-                finally:
-                    db.session.remove()
-
-        return huey.task(**task_options)(in_context)
-
-    return decorator
+def periodic_job(schedule, **task_options):
+    """Declare a periodic task; ``schedule`` is a ``huey.crontab(...)``."""
+    return lambda fn: huey.periodic_task(schedule, **task_options)(_in_app_context(fn))
 
 
 def register_cli(app: Flask) -> None:

@@ -1,0 +1,54 @@
+"""The Vietnamese catalog is complete and both catalogs match the source strings."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+
+
+def _catalog(locale: str):
+    with open(ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return read_po(f)
+
+
+def _source_msgids() -> set[str]:
+    method_map = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
+    ids = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map=method_map, keywords=KEYWORDS,
+        options_map={"app/templates/**.html": {"extensions": "jinja2.ext.do"}},
+    ):
+        ids.add(message[0] if isinstance(message, tuple) else message)
+    return ids
+
+
+def test_every_msgid_has_a_vietnamese_translation():
+    missing = [
+        m.id for m in _catalog("vi")
+        if m.id and (m.fuzzy or not m.string
+                     or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
+    assert missing == [], f"untranslated in vi: {missing[:10]}"
+
+
+def test_catalogs_are_not_stale():
+    source = _source_msgids()
+    for locale in ("vi", "en"):
+        catalog_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(locale) if m.id}
+        assert source - catalog_ids == set(), f"run `make babel`: new strings not in {locale}"
+        assert catalog_ids - source == set(), f"run `make babel`: obsolete strings in {locale}"
+
+
+def test_compiled_catalogs_are_current():
+    """`make babel` compiles; a .mo older than its .po means the app shows stale text."""
+    for locale in ("vi", "en"):
+        po = ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po"
+        mo = po.with_suffix(".mo")
+        assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime, (
+            f"compile the {locale} catalog: `make babel`")
+    assert sys.executable and subprocess  # the Makefile compiles before tests run
