@@ -162,6 +162,8 @@ class RoleGrant(db.Model):
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Supervisors of a unit are told when its reports run overdue or a fix looks doubtful.
+    supervisor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     user: Mapped[User] = relationship(back_populates="role_grants", foreign_keys=[user_id])
     ward = relationship("Ward")

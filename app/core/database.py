@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 _begin_mode: contextvars.ContextVar[str] = contextvars.ContextVar(
     "sqlite_begin_mode", default="IMMEDIATE"
@@ -64,16 +65,24 @@ def writes(view: Callable) -> Callable:
 
 
 def after_commit(fn: Callable[[], None]) -> None:
-    """Run ``fn`` once the request's transaction has committed (jobs, notifications).
+    """Run ``fn`` once the current transaction has committed (queue jobs, notifications).
 
-    Outside a request (CLI, jobs) it runs at once: those callers commit before calling.
+    Nothing runs if it rolls back. Works the same in requests, CLI commands and jobs.
     """
-    from flask import has_request_context
+    from app.extensions import db
 
-    if has_request_context():
-        g.setdefault("_after_commit", []).append(fn)
-    else:
+    db.session().info.setdefault("after_commit", []).append(fn)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session):
+    for fn in session.info.pop("after_commit", []):
         fn()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session):
+    session.info.pop("after_commit", None)
 
 
 def init_app(app: Flask) -> None:
@@ -91,8 +100,6 @@ def init_app(app: Flask) -> None:
     def _commit(response):
         if response.status_code < 400:
             db.session.commit()
-            for fn in g.pop("_after_commit", []):
-                fn()
         else:
             db.session.rollback()
         return response

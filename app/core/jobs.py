@@ -31,13 +31,15 @@ def init_app(app: Flask) -> None:
 
 
 def _in_app_context(fn):
+    """Run a job as its own unit of work: a fresh app context (so a fresh session) that
+    commits on success, also when run immediately from inside a request (tests)."""
+
     @functools.wraps(fn)
     def in_context(*args, **kwargs):
-        if has_app_context():
-            return fn(*args, **kwargs)
-        if _app is None:
+        app = current_app._get_current_object() if has_app_context() else _app
+        if app is None:
             raise RuntimeError("jobs.init_app() was not called")
-        with _app.app_context():
+        with app.app_context():
             from app.extensions import db
 
             try:

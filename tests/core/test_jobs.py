@@ -21,6 +21,7 @@ def test_jobs_run_immediately_in_tests_inside_an_app_context(app, app_ctx):
     purge_expired_codes_job()
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(OtpCode.id))) == 1
+    db.session.rollback()
     assert purge_expired_codes_job.call_local() == 0
 
 
