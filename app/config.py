@@ -50,7 +50,8 @@ class BaseConfig:
     REMEMBER_COOKIE_SECURE = True
 
     WTF_CSRF_TIME_LIMIT = None
-    MAX_CONTENT_LENGTH = 40 * 1024 * 1024
+    # Five photos at the per-photo limit, plus the form itself.
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -89,6 +90,19 @@ class BaseConfig:
     JOBS_IMMEDIATE = False
 
     DEMO_TOOLS = False
+
+    # Photos: limits on what is accepted, and where the re-encoded files are kept.
+    UPLOAD_FOLDER: str | None = None  # None: instance/uploads, resolved by app.core.storage
+    PHOTO_MAX_BYTES = 12 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 40_000_000
+    PHOTO_MAX_COUNT = 5
+    PHOTO_MAX_EDGE = 1600
+    PHOTO_THUMB_EDGE = 320
+    STORAGE_BACKEND = "local"
+
+    # Map tiles for the report form and feed; the map loads only when the user opens it.
+    MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
 
 class DevelopmentConfig(BaseConfig):
@@ -144,6 +158,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "DEV_IDP_ISSUER": str,
     "JOBS_IMMEDIATE": bool,
     "HUEY_SQLITE_PATH": str,
+    "UPLOAD_FOLDER": str,
+    "STORAGE_BACKEND": str,
 }
 
 
