@@ -18,7 +18,8 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This action is not allowed here.")),
     413: (_l("File too large"), _l("The files you sent are too large. Please choose smaller photos.")),
     429: (_l("Too many requests"), _l("You have tried too many times. Please wait a little and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred. We have been notified; please try again later.")),
+    500: (_l("Something went wrong"),
+          _l("An unexpected error occurred. We have been notified; please try again later.")),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -17,8 +19,22 @@ NAMING_CONVENTION = {
 }
 
 
+_now_override: ContextVar[datetime | None] = ContextVar("now_override", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The current time in UTC; :func:`as_of` can set it (demo data, backfills)."""
+    return _now_override.get() or datetime.now(UTC)
+
+
+@contextmanager
+def as_of(moment: datetime):
+    """Record changes made inside the block as if they happened at ``moment``."""
+    token = _now_override.set(moment)
+    try:
+        yield
+    finally:
+        _now_override.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

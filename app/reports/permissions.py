@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.auth.permissions import can_handle_agency, can_handle_ward, has_level, is_city_admin
 from app.auth.models import IdentityLevel
+from app.auth.permissions import can_handle_agency, can_handle_ward, has_level, is_city_admin
 from app.reports.models import Report, Status, UnitType
 
 

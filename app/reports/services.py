@@ -168,6 +168,7 @@ def submit_report(reporter, submission_id: str, data: NewReport) -> tuple[Report
         category=category, description=data.description.strip(), answers=data.answers or {},
         ward_id=data.ward.id, lat=data.lat, lon=data.lon, address=(data.address or None),
         show_name=data.show_name, status=Status.SUBMITTED, submitted_at=now, created_at=now,
+        updated_at=now,
     )
     _route(report, category, data.ward)
     report.due_at = due_after(now, category.accept_hours)
@@ -214,7 +215,7 @@ def _check(report: Report, to: Status) -> None:
 
 def _event(report: Report, actor, kind: str, from_status, to_status, *, public: bool = True,
            **data) -> ReportEvent:
-    event = ReportEvent(report=report, actor_id=getattr(actor, "id", None), kind=kind,
+    event = ReportEvent(report=report, created_at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
                         public=public, from_status=from_status and str(from_status),
                         to_status=to_status and str(to_status), data=data)
     db.session.add(event)
