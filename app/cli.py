@@ -91,6 +91,28 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"revoked {len(grants)} grant(s)")
 
+    @app.cli.group("reports")
+    def reports_group():
+        """Field reports."""
+
+    @reports_group.command("load-categories")
+    def load_categories():
+        """Add the seed report categories that are missing (idempotent)."""
+        from app.reports.seed import load_categories as load
+
+        added = load()
+        db.session.commit()
+        click.echo(f"categories added: {added}")
+
+    @reports_group.command("mark-overdue")
+    def mark_overdue():
+        """Flag overdue reports and notify supervisors now (the job does it every 5 minutes)."""
+        from app.reports.services import mark_overdue as run
+
+        flagged = run()
+        db.session.commit()
+        click.echo(f"reports newly overdue: {flagged}")
+
     @app.cli.group("demo")
     def demo_group():
         """Demo data."""
@@ -102,4 +124,5 @@ def register(app: Flask) -> None:
 
         result = services.seed()
         db.session.commit()
-        click.echo(f"demo data ready ({result['users_created']} new accounts)")
+        click.echo(f"demo data ready ({result['users_created']} new accounts, "
+                   f"{result['reports_created']} new reports)")

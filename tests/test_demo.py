@@ -9,7 +9,7 @@ def test_demo_seed_is_idempotent_and_covers_every_role(app):
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["demo", "seed"])
-    assert "(0 new accounts)" in second.output
+    assert "(0 new accounts, 0 new reports)" in second.output
     with app.app_context():
         from app.devidp import store
 

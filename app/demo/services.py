@@ -71,4 +71,9 @@ def seed() -> dict[str, int]:
                 agency_id = places.agency_by_code(scope).id
             auth.grant_role(user, kind, ward_id=ward_id, agency_id=agency_id)
     db.session.flush()
-    return {"users_created": created}
+    from app.demo.reports import seed_reports
+    from app.reports.seed import load_categories
+
+    load_categories()
+    reports = seed_reports()
+    return {"users_created": created, "reports_created": reports}
