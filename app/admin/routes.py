@@ -35,3 +35,57 @@ def audit_log():
     before = request.args.get("before", type=int)
     entries = audit.recent(action=action, before_id=before, limit=50)
     return render("admin/audit.html", "admin/_audit_rows.html", entries=entries, action=action)
+
+
+@bp.get("/holidays")
+@require(can_administer)
+def holidays():
+    from app.admin.forms import HolidayForm
+
+    return _render_holidays(HolidayForm())
+
+
+def _render_holidays(form, status: int = 200):
+    from app.reports.models import Holiday
+
+    rows = db.session.scalars(sa.select(Holiday).order_by(Holiday.day.desc())).all()
+    response = render("admin/holidays.html", holidays=rows, form=form)
+    response.status_code = status
+    return response
+
+
+@bp.post("/holidays")
+@require(can_administer)
+def add_holiday():
+    from flask import flash, redirect, url_for
+    from flask_babel import gettext as _
+
+    from app.admin.forms import HolidayForm
+    from app.reports.models import Holiday
+
+    form = HolidayForm()
+    if not form.validate_on_submit():
+        return _render_holidays(form, 422)
+    if db.session.scalar(sa.select(Holiday).where(Holiday.day == form.day.data)):
+        form.day.errors.append(_("This day is already a holiday."))
+        return _render_holidays(form, 422)
+    holiday = Holiday(day=form.day.data, name=form.name.data.strip())
+    db.session.add(holiday)
+    audit.record("holiday.added", holiday, day=holiday.day.isoformat(), name=holiday.name)
+    flash(_("Holiday added. Deadlines computed from now on skip it."), "success")
+    return redirect(url_for("admin.holidays"), code=303)
+
+
+@bp.post("/holidays/<int:holiday_id>/delete")
+@require(can_administer)
+def delete_holiday(holiday_id: int):
+    from flask import abort, flash, redirect, url_for
+    from flask_babel import gettext as _
+
+    from app.reports.models import Holiday
+
+    holiday = db.session.get(Holiday, holiday_id) or abort(404)
+    audit.record("holiday.removed", holiday, day=holiday.day.isoformat(), name=holiday.name)
+    db.session.delete(holiday)
+    flash(_("Holiday removed."), "success")
+    return redirect(url_for("admin.holidays"), code=303)

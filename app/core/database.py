@@ -74,14 +74,24 @@ def after_commit(fn: Callable[[], None]) -> None:
     db.session().info.setdefault("after_commit", []).append(fn)
 
 
+def _outer_still_open(session) -> bool:
+    """True when a savepoint ended but the real transaction goes on."""
+    root = session.get_transaction()
+    return root is not None and root.is_active
+
+
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session):
+    if _outer_still_open(session):
+        return
     for fn in session.info.pop("after_commit", []):
         fn()
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_after_commit(session):
+    if _outer_still_open(session):
+        return
     session.info.pop("after_commit", None)
 
 

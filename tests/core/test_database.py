@@ -6,12 +6,13 @@ import sqlalchemy as sa
 
 from app.extensions import db
 
-pytestmark = pytest.mark.skipif(
+SQLITE_ONLY = pytest.mark.skipif(
     (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
     reason="SQLite-specific behaviour",
 )
 
 
+@SQLITE_ONLY
 def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(app_ctx):
     conn = db.session.connection()
     assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -19,6 +20,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(app_ctx):
     assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
+@SQLITE_ONLY
 def test_write_transactions_begin_immediate(app, app_ctx):
     """Concurrent read-then-write transactions queue instead of failing with 'database is locked'."""
     from app.auth.models import User
@@ -51,6 +53,7 @@ def test_write_transactions_begin_immediate(app, app_ctx):
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 40
 
 
+@SQLITE_ONLY
 def test_get_requests_begin_deferred_and_posts_immediate(app, client):
     seen: list[str] = []
     with app.app_context():
@@ -69,3 +72,21 @@ def test_get_requests_begin_deferred_and_posts_immediate(app, client):
     finally:
         sa.event.remove(engine, "begin", spy)
     assert seen[0] == "DEFERRED"
+
+
+def test_after_commit_waits_for_the_real_commit_not_a_savepoint(app_ctx):
+    from app.core.database import after_commit
+
+    ran: list[str] = []
+    db.session.execute(sa.text("SELECT 1"))
+    after_commit(lambda: ran.append("outer"))
+    with db.session.begin_nested():
+        after_commit(lambda: ran.append("inner"))
+    assert ran == []
+    db.session.commit()
+    assert ran == ["outer", "inner"]
+    db.session.execute(sa.text("SELECT 1"))
+    after_commit(lambda: ran.append("rolled back"))
+    db.session.rollback()
+    db.session.commit()
+    assert ran == ["outer", "inner"]
