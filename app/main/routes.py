@@ -34,6 +34,14 @@ def set_language():
     return response
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    response = current_app.send_static_file("icons/favicon.ico")
+    response.cache_control.max_age = 7 * 24 * 3600
+    response.cache_control.public = True
+    return response
+
+
 @bp.get("/healthz")
 def healthz():
     try:
