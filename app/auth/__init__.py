@@ -15,3 +15,4 @@ def init_app(app: Flask) -> None:
     vneid.register_client(app)
     app.register_blueprint(bp)
     app.register_blueprint(account.bp)
+    phone.register_dev_pages(app)
