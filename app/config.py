@@ -38,7 +38,8 @@ class BaseConfig:
     DEBUG = False
     TESTING = False
 
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: statement logs and errors must not carry phone numbers or other values.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     SQLALCHEMY_RECORD_QUERIES = False
 
     SESSION_COOKIE_HTTPONLY = True
@@ -126,6 +127,8 @@ class TestConfig(DevelopmentConfig):
 class ProductionConfig(BaseConfig):
     APP_ENV = "production"
     SMS_BACKEND = "log"
+    # The development verifier only checks the number's format: never trust it in production.
+    IDENTITY_VERIFIER = "none"
 
 
 CONFIGS = {
@@ -187,6 +190,8 @@ def load_config(app, overrides: dict | None = None) -> None:
         # The sandbox identity provider must not be reachable in production, whatever is set.
         app.config["DEV_IDP_ENABLED"] = False
         app.config["DEMO_TOOLS"] = False
+        if app.config.get("IDENTITY_VERIFIER") == "dev":
+            raise RuntimeError("IDENTITY_VERIFIER=dev only checks formats; use a real verifier or 'none'")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance, "secret_key")
     if not app.config.get("DATA_KEY"):
@@ -208,7 +213,7 @@ def load_config(app, overrides: dict | None = None) -> None:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     if url.startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}, "hide_parameters": True}
     if app.config.get("REDIS_URL"):
         app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]

@@ -51,7 +51,7 @@ PROVINCE_CODES = frozenset("""
 
 def verify(*, cccd: str, full_name: str, birth_date: date, gender: str) -> list[Problem]:
     """Ask the configured verifier; an empty list means the identity is confirmed."""
-    verifier = _resolve(current_app.config.get("IDENTITY_VERIFIER") or "dev")
+    verifier = _resolve(current_app.config.get("IDENTITY_VERIFIER") or "none")
     return list(verifier(cccd=cccd, full_name=full_name, birth_date=birth_date, gender=gender))
 
 
@@ -88,9 +88,17 @@ def dev_verifier(*, cccd: str, full_name: str, birth_date: date, gender: str,
 
 
 @lru_cache(maxsize=8)
+def no_verifier(**_identity) -> list[Problem]:
+    """Production without an identity service: only VNeID raises an account to level 2."""
+    return [Problem(None, _("Checking ID card details is not available on this server. "
+                             "Please link your VNeID account instead."))]
+
+
 def _resolve(name: str) -> Verifier:
     if name == "dev":
         return dev_verifier
+    if name == "none":
+        return no_verifier
     module_name, sep, attr = name.partition(":")
     if not sep or not module_name or not attr:
         raise RuntimeError(

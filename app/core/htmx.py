@@ -6,9 +6,13 @@ from flask import make_response, redirect, render_template, request
 
 
 def is_htmx() -> bool:
-    """An htmx request that wants a fragment (a history restore wants the whole page)."""
+    """An htmx request that wants a fragment.
+
+    Boosted navigation (hx-boost on <body>) and history restores want the whole page.
+    """
     return (
         request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Boosted") != "true"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
 

@@ -277,3 +277,21 @@ def test_verification_attempts_are_limited_per_account(app, client, citizen, mak
     # The limit is the account's, not the address's.
     login(client, make_user())
     assert client.post("/account/verify", data=form_data(client)).status_code == 303
+
+
+def test_production_never_uses_the_format_only_verifier(tmp_path):
+    from app import create_app
+
+    settings = {"APP_ENV": "production", "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 40,
+                "DATA_KEY": "k" * 40, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    app = create_app(settings)
+    assert app.config["IDENTITY_VERIFIER"] == "none"
+    with app.test_request_context():
+        from datetime import date
+
+        from app.auth.verifier import verify
+
+        problems = verify(cccd="001190012345", full_name="A", birth_date=date(1990, 1, 1), gender="female")
+        assert problems and "VNeID" in str(problems[0].message)
+    with pytest.raises(RuntimeError, match="IDENTITY_VERIFIER"):
+        create_app({**settings, "IDENTITY_VERIFIER": "dev"})

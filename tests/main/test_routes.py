@@ -134,3 +134,12 @@ def test_413_when_upload_too_large(app, client, monkeypatch):
     response = client.post("/language", data={"lang": "x" * 100})
     assert response.status_code == 413
     assert "quá lớn" in response.get_data(as_text=True)
+
+
+def test_boosted_navigation_gets_whole_pages_and_fragments_only_for_htmx(app, client, make_user, login):
+    login(client, make_user(role="city_admin"))
+    boosted = client.get("/admin/audit", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in boosted.get_data(as_text=True)
+    fragment = client.get("/admin/audit", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
