@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from app import create_app

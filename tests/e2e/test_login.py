@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 @pytest.fixture
 def demo_people(app):
-    from app.devidp import store
     from app.demo.services import DEMO_PEOPLE
+    from app.devidp import store
 
     with app.app_context():
         store.upsert_identities([{k: v for k, v in p.items() if k != "role"} for p in DEMO_PEOPLE])
