@@ -33,7 +33,7 @@ from app.auth.phone import normalise_phone
 from app.core.database import writes
 from app.core.htmx import redirect_to
 from app.core.models import utcnow
-from app.extensions import db, oauth
+from app.extensions import db, limiter, oauth
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,12 @@ def _code(text) -> str:
     return re.sub(r"[^a-z0-9_]", "", str(text or "").lower())[:40] or "unknown"
 
 
+# Per IP: generous for shared mobile-network addresses, tight enough to stop hammering.
+LOGIN_LIMIT = "30 per minute; 300 per hour"
+
+
 @bp.get("/vneid/login")
+@limiter.limit(LOGIN_LIMIT)
 def vneid_login():
     if not current_app.config.get("OIDC_ISSUER"):
         return redirect(url_for("auth.login"))
@@ -143,6 +148,7 @@ def vneid_login():
 
 
 @bp.get("/vneid/callback")
+@limiter.limit(LOGIN_LIMIT)
 @writes
 def vneid_callback():
     if not current_app.config.get("OIDC_ISSUER"):

@@ -391,3 +391,9 @@ def test_unreachable_provider_fails_politely(vneid, client, monkeypatch):
     monkeypatch.setitem(vneid.config, "OIDC_ISSUER", "http://127.0.0.1:9/dev-idp")
     response = client.get("/auth/vneid/login")
     assert_failed(vneid, client, response, "provider_unavailable")
+
+
+def test_vneid_login_is_rate_limited_per_ip(client):
+    statuses = [client.get("/auth/vneid/login").status_code for _ in range(31)]
+    assert statuses[:30] == [302] * 30
+    assert statuses[30] == 429
