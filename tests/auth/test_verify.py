@@ -34,12 +34,12 @@ def fields(problems: list[Problem]) -> list[str | None]:
 
 @pytest.mark.parametrize("details", [MAN_1990, WOMAN_2003])
 def test_consistent_details_pass(app, details):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         assert dev_verifier(**details, today=TODAY) == []
 
 
 def test_gender_other_is_not_checked_against_the_number(app):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         assert check(gender="other") == []
 
 
@@ -51,7 +51,7 @@ def test_province_codes_are_the_cccd_list():
 
 @pytest.mark.parametrize("cccd", ["00109001234", "0010900123456", "00109001234a", "", "００１０９００１２３４５"])
 def test_number_must_have_12_ascii_digits(app, cccd):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         problems = check(cccd=cccd)
     assert fields(problems) == ["cccd"]
     assert "12 digits" in problems[0].message
@@ -59,14 +59,14 @@ def test_number_must_have_12_ascii_digits(app, cccd):
 
 @pytest.mark.parametrize("prefix", ["000", "003", "097", "999"])
 def test_number_must_start_with_a_province_code(app, prefix):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         problems = check(cccd=prefix + MAN_1990["cccd"][3:])
     assert fields(problems) == ["cccd"]
     assert "province" in problems[0].message
 
 
 def test_gender_digit_must_match(app):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         problems = check(gender="female")
     assert fields(problems) == ["cccd"]
     assert "gender" in problems[0].message
@@ -74,33 +74,33 @@ def test_gender_digit_must_match(app):
 
 def test_century_digit_must_match(app):
     # 2 = man born 2000–2099, but the birth date says 1990.
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         problems = check(cccd="001290012345")
     assert fields(problems) == ["cccd"]
     assert "year of birth" in problems[0].message
 
 
 def test_year_digits_must_match(app):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         problems = check(birth_date=date(1991, 5, 17))
     assert fields(problems) == ["cccd"]
     assert "year of birth" in problems[0].message
 
 
 def test_birth_date_cannot_be_in_the_future(app):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         problems = dev_verifier(**{**WOMAN_2003, "cccd": "001326001234", "birth_date": date(2026, 6, 2)},
                                 today=TODAY)
     assert fields(problems) == ["birth_date"]
 
 
 def test_name_is_required(app):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         assert fields(check(full_name="  ")) == ["full_name"]
 
 
 def test_messages_never_repeat_the_number(app):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         problems = check(cccd="003290012345", gender="female", birth_date=date(1991, 1, 1))
     assert len(problems) == 3
     assert all("3290012345" not in p.message for p in problems)
@@ -117,7 +117,7 @@ def test_a_verifier_is_plugged_by_dotted_path(app, monkeypatch):
     from app.auth import verifier
 
     monkeypatch.setitem(app.config, "IDENTITY_VERIFIER", "tests.auth.test_verify:refuse_everyone")
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         assert verifier.verify(**MAN_1990) == [Problem(None, "Not found in the register.")]
 
 
@@ -126,7 +126,7 @@ def test_a_bad_verifier_setting_is_an_error(app, monkeypatch, setting):
     from app.auth import verifier
 
     monkeypatch.setitem(app.config, "IDENTITY_VERIFIER", setting)
-    with app.test_request_context(), pytest.raises(RuntimeError, match="IDENTITY_VERIFIER"):
+    with app.test_request_context(headers={"Cookie": "lang=en"}), pytest.raises(RuntimeError, match="IDENTITY_VERIFIER"):
         verifier.verify(**MAN_1990)
 
 
@@ -286,7 +286,7 @@ def test_production_never_uses_the_format_only_verifier(tmp_path):
                 "DATA_KEY": "k" * 40, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
     app = create_app(settings)
     assert app.config["IDENTITY_VERIFIER"] == "none"
-    with app.test_request_context():
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         from datetime import date
 
         from app.auth.verifier import verify

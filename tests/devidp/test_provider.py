@@ -88,6 +88,7 @@ def test_jwks_publishes_only_the_public_key_kept_in_instance(app, client):
 
 def test_authorize_page_lists_demo_identities_in_the_layout(sandbox, client):
     _, challenge = _pkce()
+    client.set_cookie("lang", "en")
     response = client.get(_authorize_url(sandbox, code_challenge=challenge))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
