@@ -48,6 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(admin_bp)
+    from app.reports import bp as reports_bp
+    app.register_blueprint(reports_bp)
+    from app.notifications import bp as notifications_bp
+    app.register_blueprint(notifications_bp)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp
@@ -56,6 +60,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import cli
     from app.auth import tasks  # noqa: F401  (registers jobs with the queue)
+    from app.notifications import tasks as notification_tasks  # noqa: F401
+    from app.reports import tasks as report_tasks  # noqa: F401
 
     cli.register(app)
     jobs.register_cli(app)

@@ -633,3 +633,28 @@ def active_categories() -> list[Category]:
 
 def timeline(report: Report, *, internal: bool) -> list[ReportEvent]:
     return [e for e in report.events if e.public or internal]
+
+
+def followed_by(user, *, limit: int = 50) -> list[Report]:
+    """Reports the user follows, most recently followed first (hidden ones left out)."""
+    return list(db.session.scalars(
+        sa.select(Report).join(ReportFollower, ReportFollower.report_id == Report.id)
+        .where(ReportFollower.user_id == user.id, Report.hidden.is_(False))
+        .options(joinedload(Report.category), selectinload(Report.photos))
+        .order_by(ReportFollower.created_at.desc(), Report.id.desc()).limit(limit)).unique())
+
+
+def map_points(filters: FeedFilters, *, limit: int = 500) -> list[Report]:
+    """Public reports with coordinates for the feed's map, newest first, same filters as the feed."""
+    query = sa.select(Report).options(joinedload(Report.category)).where(
+        Report.hidden.is_(False), Report.lat.is_not(None), Report.lon.is_not(None))
+    if filters.ward_id:
+        query = query.where(Report.ward_id == filters.ward_id)
+    if filters.category_id:
+        query = query.where(Report.category_id == filters.category_id)
+    if filters.status in set(Status):
+        query = query.where(Report.status == filters.status)
+    if filters.overdue:
+        query = query.where(Report.overdue_since.is_not(None),
+                            Report.status.in_((Status.SUBMITTED, Status.ACCEPTED)))
+    return list(db.session.scalars(query.order_by(Report.id.desc()).limit(limit)).unique())

@@ -1,0 +1,174 @@
+"""Forms of the citizen side: filing a report, rating the answer, asking to reopen.
+
+WTForms' own messages are English only, so every check that can fail carries its own
+translated message, and choices are coerced without ever raising.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.reports.models import QuestionKind
+
+DESCRIPTION_MIN = 10
+DESCRIPTION_MAX = 4000
+ADDRESS_MAX = 300
+ANSWER_MAX = 500
+COMMENT_MAX = 2000
+# Generous bounds around Hanoi: catches swapped or empty coordinates, not a border dispute.
+HANOI_BOUNDS = (20.4, 21.6, 105.2, 106.2)
+_SUBMISSION_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
+def _to_id(value) -> int | None:
+    """Coerce a submitted id; anything that is not a positive integer becomes None."""
+    if isinstance(value, int):
+        return value
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
+def _clean_text(value):
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+
+
+def _coordinate(value: str | None) -> float | None:
+    text = (value or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return math.nan
+    return number
+
+
+class ReportForm(FlaskForm):
+    category = RadioField(_l("What is the problem?"), coerce=_to_id, validate_choice=False)
+    description = TextAreaField(
+        _l("Describe the problem"), filters=[_clean_text],
+        validators=[
+            DataRequired(_l("Describe the problem in a few words.")),
+            Length(min=DESCRIPTION_MIN, max=DESCRIPTION_MAX,
+                   message=_l("Describe the problem in %(min)d to %(max)d characters.")),
+        ],
+    )
+    photos = MultipleFileField(_l("Photos"))
+    ward = SelectField(_l("Ward or commune"), coerce=_to_id, validate_choice=False)
+    lat = HiddenField()
+    lon = HiddenField()
+    address = StringField(
+        _l("Address or landmark (optional)"), filters=[_clean_text],
+        validators=[Optional(), Length(max=ADDRESS_MAX, message=_l(
+            "The address is too long (at most %(max)d characters)."))],
+    )
+    show_name = BooleanField(_l("Show my name publicly with this report"), default=False)
+    submission_id = HiddenField()
+
+    def __init__(self, *args, categories=(), ward_ids=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = {c.id: c for c in categories}
+        self.ward_ids = ward_ids
+        self.coordinates: tuple[float, float] | None = None
+
+    @property
+    def chosen_category(self):
+        return self.categories.get(self.category.data)
+
+    def validate_category(self, field) -> None:
+        if field.data not in self.categories:
+            raise ValidationError(_l("Choose what the problem is about."))
+
+    def validate_ward(self, field) -> None:
+        if field.data not in self.ward_ids:
+            raise ValidationError(_l("Choose the ward or commune where the problem is."))
+
+    def validate_lat(self, field) -> None:
+        lat, lon = _coordinate(self.lat.data), _coordinate(self.lon.data)
+        if lat is None and lon is None:
+            self.coordinates = None
+            return
+        south, north, west, east = HANOI_BOUNDS
+        if (lat is None or lon is None or not math.isfinite(lat) or not math.isfinite(lon)
+                or not (south <= lat <= north and west <= lon <= east)):
+            raise ValidationError(_l("This location is not in Hanoi. Set the location again or leave it out."))
+        self.coordinates = (round(lat, 6), round(lon, 6))
+
+    def valid_submission_id(self) -> str | None:
+        value = (self.submission_id.data or "").strip()
+        return value if _SUBMISSION_ID.fullmatch(value) else None
+
+
+def parse_answers(category, formdata) -> tuple[dict, dict[int, str]]:
+    """The answers to ``category``'s extra questions from ``answer-<question id>`` fields.
+
+    Returns ``(answers by question code, error messages by question id)``. Questions of other
+    categories are ignored: only the chosen category's answers are kept.
+    """
+    answers: dict = {}
+    errors: dict[int, str] = {}
+    if category is None:
+        return answers, errors
+    for question in category.questions:
+        name = f"answer-{question.id}"
+        allowed = {option["value"] for option in question.options}
+        if question.kind == QuestionKind.MULTIPLE:
+            values = [v for v in dict.fromkeys(formdata.getlist(name)) if v]
+            if any(v not in allowed for v in values):
+                errors[question.id] = str(_l("Choose among the options shown."))
+            elif values:
+                answers[question.code] = values
+            elif question.required:
+                errors[question.id] = str(_l("Choose at least one option."))
+            continue
+        value = _clean_text(formdata.get(name, "")) or ""
+        if question.kind == QuestionKind.SINGLE:
+            if value and value not in allowed:
+                errors[question.id] = str(_l("Choose among the options shown."))
+            elif value:
+                answers[question.code] = value
+            elif question.required:
+                errors[question.id] = str(_l("Choose an option."))
+            continue
+        if len(value) > ANSWER_MAX:
+            errors[question.id] = str(_l("This answer is too long (at most %(max)d characters).", max=ANSWER_MAX))
+        elif value:
+            answers[question.code] = value
+        elif question.required:
+            errors[question.id] = str(_l("Please answer this question."))
+    return answers, errors
+
+
+class RateForm(FlaskForm):
+    satisfied = RadioField(
+        _l("Are you satisfied with the answer?"),
+        validate_choice=False,
+    )
+    comment = TextAreaField(
+        _l("Comment (optional)"), filters=[_clean_text],
+        validators=[Optional(), Length(max=COMMENT_MAX, message=_l(
+            "The comment is too long (at most %(max)d characters)."))],
+    )
+
+    def validate_satisfied(self, field) -> None:
+        if field.data not in ("yes", "no"):
+            raise ValidationError(_l("Choose whether you are satisfied."))
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is the problem not solved?"), filters=[_clean_text],
+        validators=[
+            DataRequired(_l("Tell the officials what is still wrong.")),
+            Length(max=COMMENT_MAX, message=_l("The reason is too long (at most %(max)d characters).")),
+        ],
+    )

@@ -1,0 +1,3 @@
+"""The report factories, for notification tests."""
+
+from tests.reports.conftest import make_category, make_report  # noqa: F401  (fixtures)
