@@ -533,6 +533,19 @@ class FeedFilters:
     overdue: bool = False
 
 
+def _filter_feed(query, filters: FeedFilters):
+    if filters.ward_id:
+        query = query.where(Report.ward_id == filters.ward_id)
+    if filters.category_id:
+        query = query.where(Report.category_id == filters.category_id)
+    if filters.status in set(Status):
+        query = query.where(Report.status == filters.status)
+    if filters.overdue:
+        query = query.where(Report.overdue_since.is_not(None),
+                            Report.status.in_((Status.SUBMITTED, Status.ACCEPTED)))
+    return query
+
+
 def feed(filters: FeedFilters, *, before_id: int | None = None, limit: int = 20,
          include_hidden: bool = False) -> tuple[list[Report], int | None]:
     """Newest first with a keyset cursor (``before_id``): fast at any depth.
@@ -545,15 +558,7 @@ def feed(filters: FeedFilters, *, before_id: int | None = None, limit: int = 20,
     )
     if not include_hidden:
         query = query.where(Report.hidden.is_(False))
-    if filters.ward_id:
-        query = query.where(Report.ward_id == filters.ward_id)
-    if filters.category_id:
-        query = query.where(Report.category_id == filters.category_id)
-    if filters.status in set(Status):
-        query = query.where(Report.status == filters.status)
-    if filters.overdue:
-        query = query.where(Report.overdue_since.is_not(None),
-                            Report.status.in_((Status.SUBMITTED, Status.ACCEPTED)))
+    query = _filter_feed(query, filters)
     if before_id:
         query = query.where(Report.id < before_id)
     rows = db.session.scalars(query.order_by(Report.id.desc()).limit(limit + 1)).unique().all()
@@ -646,15 +651,6 @@ def followed_by(user, *, limit: int = 50) -> list[Report]:
 
 def map_points(filters: FeedFilters, *, limit: int = 500) -> list[Report]:
     """Public reports with coordinates for the feed's map, newest first, same filters as the feed."""
-    query = sa.select(Report).options(joinedload(Report.category)).where(
-        Report.hidden.is_(False), Report.lat.is_not(None), Report.lon.is_not(None))
-    if filters.ward_id:
-        query = query.where(Report.ward_id == filters.ward_id)
-    if filters.category_id:
-        query = query.where(Report.category_id == filters.category_id)
-    if filters.status in set(Status):
-        query = query.where(Report.status == filters.status)
-    if filters.overdue:
-        query = query.where(Report.overdue_since.is_not(None),
-                            Report.status.in_((Status.SUBMITTED, Status.ACCEPTED)))
+    query = _filter_feed(sa.select(Report).options(joinedload(Report.category)).where(
+        Report.hidden.is_(False), Report.lat.is_not(None), Report.lon.is_not(None)), filters)
     return list(db.session.scalars(query.order_by(Report.id.desc()).limit(limit)).unique())
