@@ -41,6 +41,17 @@ DEMO_PEOPLE: tuple[dict, ...] = (
 
 def seed() -> dict[str, int]:
     """Idempotent: running it twice changes nothing the second time."""
+    from app.demo.reports import seed_reports
+    from app.reports.seed import load_categories
+
+    created = seed_people()
+    load_categories()
+    reports = seed_reports()
+    return {"users_created": created, "reports_created": reports}
+
+
+def seed_people() -> int:
+    """The demo identities in the sandbox and their accounts with roles; returns new accounts."""
     places.ensure_loaded()
     store.upsert_identities([{k: v for k, v in p.items() if k != "role"} for p in DEMO_PEOPLE])
     issuer = current_app.config.get("OIDC_ISSUER")
@@ -71,9 +82,4 @@ def seed() -> dict[str, int]:
                 agency_id = places.agency_by_code(scope).id
             auth.grant_role(user, kind, ward_id=ward_id, agency_id=agency_id)
     db.session.flush()
-    from app.demo.reports import seed_reports
-    from app.reports.seed import load_categories
-
-    load_categories()
-    reports = seed_reports()
-    return {"users_created": created, "reports_created": reports}
+    return created
