@@ -1,23 +1,293 @@
-"""The officials' console: role-gated and scoped to the official's wards or agency."""
+"""The officials' console: the inbox of the official's reports and the page to handle one.
+
+Role-gated (officials and city admins) and scoped: a report is handled only by the officials
+of the unit in charge (and city admins). Every form works without JavaScript; htmx swaps the
+inbox table and single inbox rows.
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import abort, current_app, flash, make_response, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import require
+from app.auth.forms import invalid_status
 from app.auth.models import Role, RoleGrant
 from app.auth.permissions import can_use_console, is_city_admin
-from app.console import bp
-from app.core.htmx import render
+from app.auth.services import safe_next
+from app.console import bp, display
+from app.console.forms import (
+    AcceptForm,
+    HideForm,
+    NoteForm,
+    RedactForm,
+    RejectForm,
+    ResolveForm,
+    TransferForm,
+    inbox_filters,
+)
+from app.core.htmx import is_htmx, redirect_to, render
+from app.core.images import PhotoError
 from app.extensions import db
+from app.places import services as places
+from app.places.models import Agency
+from app.reports import services
+from app.reports.models import Level, PhotoKind, RejectReason, Report, Status
+from app.reports.permissions import can_handle_report
 
+bp.context_processor(display.context)
+
+INBOX_LIMIT = 50
+# Hanoi has 126 wards and communes: the transfer form lists them all.
+ALL_WARDS = 500
+
+
+def _partial(name: str) -> str | None:
+    """The partial for htmx requests made by the console's own widgets.
+
+    A boosted link or form (``hx-boost`` on ``<body>``) also sends ``HX-Request`` but swaps
+    the whole body, so it must get the whole page.
+    """
+    return None if request.headers.get("HX-Boosted") == "true" else name
+
+
+def _load(report_id: int) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None:
+        abort(404)
+    if not can_handle_report(current_user, report):
+        abort(403)
+    return report
+
+
+def _back_to_report(report: Report):
+    return redirect_to(url_for("console.show_report", report_id=report.id))
+
+
+def _next_or(default: str) -> str:
+    """Where a row action goes back to: the inbox with its filters, never another site."""
+    return safe_next(request.form.get("next"), default)
+
+
+# --- inbox ------------------------------------------------------------------------------
 
 @bp.get("/")
 @require(can_use_console)
 def dashboard():
+    filters = inbox_filters(request.args)
+    reports = services.inbox(current_user, filters, limit=INBOX_LIMIT)
     grants = db.session.scalars(
         sa.select(RoleGrant).where(RoleGrant.user_id == current_user.id,
                                    RoleGrant.role != Role.CITY_ADMIN)
     ).all()
-    return render("console/dashboard.html", grants=grants, sees_all=is_city_admin(current_user))
+    return render(
+        "console/inbox.html", _partial("console/_inbox.html"),
+        reports=reports, filters=filters, counts=services.inbox_counts(current_user),
+        categories=services.active_categories(), grants=grants,
+        sees_all=is_city_admin(current_user), here=request.full_path.rstrip("?"),
+        statuses=list(Status), levels=list(Level), limit=INBOX_LIMIT,
+    )
+
+
+def _is_row_request(report: Report) -> bool:
+    return is_htmx() and request.headers.get("HX-Target") == f"report-{report.id}"
+
+
+def _row(report: Report, error: str | None = None):
+    return render("console/_row.html", report=report, error=error, oob_counts=True,
+                  counts=services.inbox_counts(current_user), here=_next_or(url_for("console.dashboard")))
+
+
+@bp.post("/reports/<int:report_id>/accept")
+@require(can_use_console)
+def accept_report(report_id: int):
+    report = _load(report_id)
+    form = AcceptForm()
+    if not form.validate():
+        if _is_row_request(report):
+            return _row(report, error=_("Choose a level: urgent, normal or complex."))
+        return _handling_page(report, invalid_status(), accept=form)
+    try:
+        services.accept(report, current_user, form.level.data)
+    except services.WorkflowError as e:
+        db.session.rollback()
+        report = _load(report_id)
+        message = display.workflow_message(e.code)
+        if _is_row_request(report):
+            return _row(report, error=message)
+        flash(message, "error")
+    else:
+        if _is_row_request(report):
+            return _row(report)
+        flash(_("Report #%(num)d accepted.", num=report.id), "success")
+    return redirect_to(_next_or(url_for("console.show_report", report_id=report.id)))
+
+
+# --- the handling page ------------------------------------------------------------------
+
+def _handling_page(report: Report, status: int = 200, *, drafts=(), **bound):
+    """The page with every form; ``bound`` carries a form sent back with its errors, and
+    ``drafts`` the result photos already uploaded with it."""
+    forms = {
+        "accept": AcceptForm(formdata=None, level=Level.NORMAL.value),
+        "transfer": TransferForm(formdata=None),
+        "reject": RejectForm(formdata=None, report=report),
+        "resolve": ResolveForm(formdata=None),
+        "note": NoteForm(formdata=None),
+        "hide": HideForm(formdata=None),
+        "redact": RedactForm(formdata=None, description=report.description),
+    }
+    forms.update(bound)
+    # Without JavaScript the ward search reloads the page: list what it found.
+    query = forms["transfer"].q.data or ""
+    wards = (places.search_wards(query, limit=ALL_WARDS) if query else []) or places.search_wards("", limit=ALL_WARDS)
+    response = make_response(render(
+        "console/report.html",
+        report=report, forms=forms, actions=display.actions(report),
+        events=services.timeline(report, internal=True),
+        proof_problems=display.proof_problems(report),
+        wards=wards,
+        agencies=db.session.scalars(sa.select(Agency).where(Agency.active).order_by(Agency.id)).all(),
+        drafts=drafts,
+        max_photos=current_app.config["PHOTO_MAX_COUNT"],
+        reject_reasons=list(RejectReason), levels=list(Level),
+    ))
+    response.status_code = status
+    # The page shows the reporter's name and internal notes.
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/reports/<int:report_id>")
+@require(can_use_console)
+def show_report(report_id: int):
+    return _handling_page(_load(report_id))
+
+
+def _done(report: Report, action, success: str):
+    """Run a workflow step; a refused step is flashed and changes nothing."""
+    try:
+        action()
+    except services.WorkflowError as e:
+        db.session.rollback()
+        flash(display.workflow_message(e.code), "error")
+    else:
+        flash(success, "success")
+    return _back_to_report(report)
+
+
+@bp.post("/reports/<int:report_id>/transfer")
+@require(can_use_console)
+def transfer_report(report_id: int):
+    report = _load(report_id)
+    form = TransferForm()
+    if not form.validate():
+        return _handling_page(report, invalid_status(), transfer=form)
+    try:
+        services.transfer(report, current_user, ward=form.ward, agency=form.agency, reason=form.reason.data)
+    except services.WorkflowError as e:
+        db.session.rollback()
+        flash(display.workflow_message(e.code), "error")
+        return _back_to_report(report)
+    unit = form.ward.name if form.ward is not None else form.agency.display_name(get_locale().language)
+    flash(_("Report #%(num)d was transferred to %(unit)s.", num=report.id, unit=unit), "success")
+    if can_handle_report(current_user, report):
+        return _back_to_report(report)
+    # It has left the official's units: back to what is still theirs.
+    return redirect_to(url_for("console.dashboard"))
+
+
+@bp.post("/reports/<int:report_id>/reject")
+@require(can_use_console)
+def reject_report(report_id: int):
+    report = _load(report_id)
+    form = RejectForm(report=report)
+    if not form.validate():
+        return _handling_page(report, invalid_status(), reject=form)
+    return _done(report, lambda: services.reject(report, current_user, form.reason.data, form.text.data or "",
+                                                 duplicate_of=form.duplicate),
+                 _("Report #%(num)d rejected.", num=report.id))
+
+
+@bp.post("/reports/<int:report_id>/resolve")
+@require(can_use_console)
+def resolve_report(report_id: int):
+    report = _load(report_id)
+    form = ResolveForm()
+    max_photos = current_app.config["PHOTO_MAX_COUNT"]
+    tokens = request.form.getlist("photo_token")
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    photo_errors: list[str] = []
+    if len(services.draft_photos(current_user, tokens, kind=PhotoKind.RESULT)) + len(files) > max_photos:
+        photo_errors.append(_("You can add at most %(num)d photos.", num=max_photos))
+        files = []
+    stored = False
+    for upload in files:
+        try:
+            photo = services.store_photo(current_user, upload.read(), kind=PhotoKind.RESULT)
+        except PhotoError as e:
+            photo_errors.append(_("%(file)s: %(message)s", file=upload.filename, message=e.message))
+        else:
+            tokens.append(photo.token)
+            stored = True
+    drafts = services.draft_photos(current_user, tokens, kind=PhotoKind.RESULT)
+    valid = form.validate()
+    if not drafts and report.category.result_photo_required and not photo_errors:
+        photo_errors.append(_("Add at least one photo that shows the problem was fixed."))
+    if not valid or photo_errors:
+        form.photos.errors = photo_errors
+        if stored:
+            # Keep the photos already sent, so the official does not have to choose them again.
+            db.session.commit()
+        return _handling_page(report, invalid_status(), resolve=form, drafts=drafts)
+    return _done(report, lambda: services.resolve(report, current_user, form.answer.data, drafts),
+                 _("Report #%(num)d resolved: the citizen has been told.", num=report.id))
+
+
+@bp.post("/reports/<int:report_id>/notes")
+@require(can_use_console)
+def add_note(report_id: int):
+    report = _load(report_id)
+    form = NoteForm()
+    if not form.validate():
+        return _handling_page(report, invalid_status(), note=form)
+    return _done(report, lambda: services.add_note(report, current_user, form.text.data),
+                 _("Internal note added."))
+
+
+@bp.post("/reports/<int:report_id>/hidden")
+@require(can_use_console)
+def set_hidden(report_id: int):
+    report = _load(report_id)
+    form = HideForm()
+    if not form.validate():
+        return _handling_page(report, invalid_status(), hide=form)
+    success = (_("Report #%(num)d is now hidden from the public.", num=report.id) if form.hide
+               else _("Report #%(num)d is public again.", num=report.id))
+    return _done(report, lambda: services.set_hidden(report, current_user, form.hide, form.reason.data), success)
+
+
+@bp.post("/reports/<int:report_id>/redact")
+@require(can_use_console)
+def redact_report(report_id: int):
+    report = _load(report_id)
+    form = RedactForm()
+    if not form.validate():
+        return _handling_page(report, invalid_status(), redact=form)
+    return _done(report, lambda: services.redact(report, current_user, form.description.data,
+                                                 form.reason.data, form.hide_photos.data or ()),
+                 _("The public content of report #%(num)d was changed.", num=report.id))
+
+
+# --- helpers for the forms --------------------------------------------------------------
+
+@bp.get("/wards")
+@require(can_use_console)
+def ward_options():
+    """``<option>``s of the wards matching ``q`` (diacritics-insensitive), for the transfer form."""
+    query = request.args.get("q", "").strip()
+    wards = places.search_wards(query, limit=ALL_WARDS)
+    return render("console/_ward_options.html", wards=wards, query=query, selected_ward=None)
