@@ -16,7 +16,6 @@ Messages are translated and never repeat the ID number: they end up on the page.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.auth.models import Gender
+from app.core.plugins import load_callable
 
 
 class Problem(NamedTuple):
@@ -95,16 +95,4 @@ def no_verifier(**_identity) -> list[Problem]:
 
 
 def _resolve(name: str) -> Verifier:
-    if name == "dev":
-        return dev_verifier
-    if name == "none":
-        return no_verifier
-    module_name, sep, attr = name.partition(":")
-    if not sep or not module_name or not attr:
-        raise RuntimeError(
-            f"IDENTITY_VERIFIER {name!r}: use 'dev' or a verifier as 'package.module:function'"
-        )
-    verifier = getattr(importlib.import_module(module_name), attr, None)
-    if not callable(verifier):
-        raise RuntimeError(f"IDENTITY_VERIFIER {name!r}: {attr!r} is not a function of {module_name}")
-    return verifier
+    return load_callable("IDENTITY_VERIFIER", name, {"dev": dev_verifier, "none": no_verifier})

@@ -19,12 +19,13 @@ gateway is a network call, and the SQLite write lock must not be held across it.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from functools import lru_cache
 
 from flask import current_app
+
+from app.core.plugins import load_callable
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +68,4 @@ _BUILTIN: dict[str, Sender] = {"dev": dev_sender, "log": log_sender}
 
 @lru_cache(maxsize=8)
 def _resolve(backend: str) -> Sender:
-    if backend in _BUILTIN:
-        return _BUILTIN[backend]
-    module_name, sep, attr = backend.partition(":")
-    if not sep or not module_name or not attr:
-        raise RuntimeError(
-            f"SMS_BACKEND {backend!r}: use 'dev', 'log' or a gateway as 'package.module:function'"
-        )
-    sender = getattr(importlib.import_module(module_name), attr, None)
-    if not callable(sender):
-        raise RuntimeError(f"SMS_BACKEND {backend!r}: {attr!r} is not a function of {module_name}")
-    return sender
+    return load_callable("SMS_BACKEND", backend, _BUILTIN)
