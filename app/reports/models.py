@@ -155,6 +155,7 @@ class Report(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submission_id: Mapped[str] = mapped_column(sa.String(64))
     source: Mapped[str] = mapped_column(sa.String(20), default="web")
+    api_key_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_keys.id"))
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
     description: Mapped[str] = mapped_column(sa.Text)
