@@ -17,6 +17,11 @@ def create_app(config: dict | None = None) -> Flask:
                 instance_path=os.path.abspath(instance_path) if instance_path else None)
     load_config(app, config)
     _configure_logging(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from app import extensions as ext
     from app import models  # noqa: F401
@@ -52,6 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     from app.notifications import bp as notifications_bp
     app.register_blueprint(notifications_bp)
+    from app.push import bp as push_bp
+    app.register_blueprint(push_bp)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp

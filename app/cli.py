@@ -113,6 +113,33 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"reports newly overdue: {flagged}")
 
+    @app.cli.group("backup")
+    def backup_group():
+        """Back up and restore the database and the photos."""
+
+    @backup_group.command("create")
+    @click.argument("target", type=click.Path(dir_okay=False))
+    def backup_create(target: str):
+        """Write a backup archive (.tar.gz) while the app keeps running."""
+        from pathlib import Path
+
+        from app.core import backup
+
+        manifest = backup.create(Path(target))
+        click.echo(f"backup of the {manifest['engine']} database and photos written to {target}")
+
+    @backup_group.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False))
+    @click.confirmation_option(prompt="Replace the current database and photos with the backup?")
+    def backup_restore(source: str):
+        """Replace the database and photos with a backup archive (stop the app first)."""
+        from pathlib import Path
+
+        from app.core import backup
+
+        manifest = backup.restore(Path(source))
+        click.echo(f"restored the backup taken at {manifest['created_at']}")
+
     @app.cli.group("demo")
     def demo_group():
         """Demo data."""

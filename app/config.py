@@ -91,6 +91,9 @@ class BaseConfig:
     JOBS_IMMEDIATE = False
 
     DEMO_TOOLS = False
+    # How many reverse proxies stand in front of the app: their X-Forwarded-For/-Proto/-Host
+    # are then trusted (client IPs for rate limits and the audit log, https for callbacks).
+    TRUSTED_PROXIES = 0
 
     # Photos: limits on what is accepted, and where the re-encoded files are kept.
     UPLOAD_FOLDER: str | None = None  # None: instance/uploads, resolved by app.core.storage
@@ -104,6 +107,12 @@ class BaseConfig:
     # Map tiles for the report form and feed; the map loads only when the user opens it.
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+    # Web Push (VAPID). VAPID_PRIVATE_KEY: the raw P-256 key, base64url (as web-push tools print it), or PEM.
+    # Without it, development makes a key pair once in instance/ and production runs without push.
+    VAPID_PRIVATE_KEY: str | None = None
+    VAPID_PUBLIC_KEY: str | None = None
+    VAPID_SUBJECT = "mailto:admin@example.org"
 
 
 class DevelopmentConfig(BaseConfig):
@@ -162,7 +171,11 @@ _ENV_SETTINGS: dict[str, type] = {
     "JOBS_IMMEDIATE": bool,
     "HUEY_SQLITE_PATH": str,
     "UPLOAD_FOLDER": str,
+    "TRUSTED_PROXIES": int,
     "STORAGE_BACKEND": str,
+    "VAPID_PRIVATE_KEY": str,
+    "VAPID_PUBLIC_KEY": str,
+    "VAPID_SUBJECT": str,
 }
 
 
@@ -178,7 +191,7 @@ def load_config(app, overrides: dict | None = None) -> None:
         raw = os.environ.get(name)
         if raw is None or raw == "":
             continue
-        app.config[name] = env_bool(name, False) if kind is bool else raw
+        app.config[name] = env_bool(name, False) if kind is bool else kind(raw)
     app.config.update(overrides)
 
     instance = Path(app.instance_path)

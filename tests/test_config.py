@@ -56,3 +56,21 @@ def test_development_defaults_to_the_sandbox_provider(tmp_path, monkeypatch):
     app = create_app({"APP_ENV": "development", "INSTANCE_PATH": str(tmp_path)})
     assert app.config["OIDC_ISSUER"] == "http://127.0.0.1:5000/dev-idp"
     assert app.config["OIDC_CLIENT_ID"] == app.config["DEV_IDP_CLIENT_ID"]
+
+
+def test_trusted_proxy_headers_give_the_client_ip_and_scheme(tmp_path):
+    app = create_app({"APP_ENV": "development", "INSTANCE_PATH": str(tmp_path), "TRUSTED_PROXIES": 1})
+    with app.test_request_context():
+        pass
+    seen = {}
+
+    @app.get("/_proxy_probe")
+    def probe():
+        from flask import request
+
+        seen.update(ip=request.remote_addr, scheme=request.scheme)
+        return "ok"
+
+    app.test_client().get("/_proxy_probe", headers={"X-Forwarded-For": "203.0.113.7",
+                                                   "X-Forwarded-Proto": "https"})
+    assert seen == {"ip": "203.0.113.7", "scheme": "https"}

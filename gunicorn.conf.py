@@ -1,0 +1,26 @@
+"""Gunicorn settings for production (``gunicorn -c gunicorn.conf.py wsgi:app``).
+
+Every value can be overridden with the environment variable named beside it.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Requests spend most of their time in Python, so one process per core plus one; the threads
+# cover the short waits on the database and on photo files.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# Large photo uploads on slow phones: the proxy buffers requests, so this stays modest.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = 500
+accesslog = "-"
+# No query strings in the access log: nothing personal travels there, but codes and tokens might.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss'
+errorlog = "-"
+# Client addresses and https come from the proxy through TRUSTED_PROXIES (werkzeug ProxyFix).
