@@ -57,8 +57,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     from app.notifications import bp as notifications_bp
     app.register_blueprint(notifications_bp)
-    from app.push import bp as push_bp
-    app.register_blueprint(push_bp)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp
