@@ -148,6 +148,8 @@ class Report(db.Model):
         # Nearby suggestions: same category, recent, by latitude band.
         sa.Index("ix_reports_nearby", "category_id", "status", "lat"),
         sa.Index("ix_reports_reporter", "reporter_id", "id"),
+        # Statistics: reports received in a period.
+        sa.Index("ix_reports_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,6 +180,13 @@ class Report(db.Model):
     accepted_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Recorded at each transition for the statistics (working-hours math cannot run in SQL):
+    # the deadline in force when the report was resolved or rejected, whether it was met, and
+    # working seconds from filing to acceptance and from acceptance (or filing) to the answer.
+    resolve_due_at: Mapped[datetime | None]
+    resolved_on_time: Mapped[bool | None]
+    accept_working_seconds: Mapped[int | None]
+    resolve_working_seconds: Mapped[int | None]
     reopened: Mapped[bool] = mapped_column(default=False)
 
     answer_text: Mapped[str | None] = mapped_column(sa.Text)

@@ -79,6 +79,17 @@ def due_after(start: datetime, hours: int) -> datetime:
     return calendar().add_working_time(start, timedelta(hours=hours))
 
 
+def working_seconds(start: datetime, end: datetime) -> int:
+    return calendar().working_time_between(start, end) // timedelta(seconds=1)
+
+
+def _record_answer_timing(report: Report, now: datetime) -> None:
+    """Keep the step's deadline and whether it was met, before the deadline is cleared."""
+    report.resolve_due_at = report.due_at
+    report.resolved_on_time = None if report.due_at is None else now <= report.due_at
+    report.resolve_working_seconds = working_seconds(report.accepted_at or report.submitted_at, now)
+
+
 # --- photos -----------------------------------------------------------------------------
 
 def store_photo(owner, data: bytes, kind: PhotoKind = PhotoKind.REPORT) -> ReportPhoto:
@@ -242,6 +253,7 @@ def accept(report: Report, actor, level: Level | str) -> None:
     report.status = Status.ACCEPTED
     report.level = level
     report.accepted_at = now
+    report.accept_working_seconds = working_seconds(report.submitted_at, now)
     report.due_at = due_after(now, report.category.resolve_hours(level))
     report.overdue_since = None
     _event(report, actor, "accepted", Status.SUBMITTED, Status.ACCEPTED, level=str(level))
@@ -272,6 +284,7 @@ def transfer(report: Report, actor, *, ward: Ward | None = None, agency: Agency 
     report.status = Status.SUBMITTED
     report.level = None
     report.accepted_at = None
+    report.accept_working_seconds = None
     report.due_at = due_after(now, report.category.accept_hours)
     report.overdue_since = None
     _event(report, actor, "transferred", from_status, Status.SUBMITTED,
@@ -293,6 +306,7 @@ def reject(report: Report, actor, reason: RejectReason | str, text: str = "",
     report.reject_reason = reason
     report.reject_text = text.strip() or None
     report.resolved_at = now
+    _record_answer_timing(report, now)
     report.due_at = None
     report.overdue_since = None
     _event(report, actor, "rejected", from_status, Status.REJECTED, reason=str(reason),
@@ -312,6 +326,7 @@ def resolve(report: Report, actor, answer: str, result_photos: Sequence[ReportPh
     report.status = Status.RESOLVED
     report.answer_text = answer.strip()
     report.resolved_at = now
+    _record_answer_timing(report, now)
     report.due_at = None
     report.overdue_since = None
     _event(report, actor, "resolved", Status.ACCEPTED, Status.RESOLVED, answer=report.answer_text,
@@ -380,6 +395,7 @@ def request_reopen(report: Report, reporter, reason: str) -> None:
     report.reopened = True
     report.level = report.level or Level.NORMAL
     report.resolved_at = None
+    report.resolve_due_at = report.resolved_on_time = report.resolve_working_seconds = None
     report.accepted_at = now
     report.due_at = due_after(now, report.category.resolve_hours(report.level))
     _event(report, reporter, "reopened", Status.RESOLVED, Status.ACCEPTED, reason=reason.strip())
