@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.core.database import after_commit
 from app.core.models import utcnow
 from app.extensions import db
 from app.notifications.models import Notification
+from app.push.tasks import send_push
 
 
 def add(user_id: int, kind: str, report=None, **data) -> Notification:
     note = Notification(user_id=user_id, kind=kind, report_id=getattr(report, "id", None), data=data)
     db.session.add(note)
+    db.session.flush()
+    note_id = note.id
+    # Push is a copy for the phone: queued once the inbox row has committed.
+    after_commit(lambda: send_push(note_id))
     return note
 
 

@@ -1,0 +1,22 @@
+"""Web Push: citizens opt in per device; report updates reach the phone through the job queue."""
+
+from flask import Blueprint
+
+bp = Blueprint("push", __name__, url_prefix="/push")
+
+
+@bp.record_once
+def _load_vapid_key(state) -> None:
+    from app.push import vapid
+
+    vapid.init_app(state.app)
+
+
+@bp.app_context_processor
+def _push_globals():
+    from app.push.vapid import push_enabled
+
+    return {"push_enabled": push_enabled}
+
+
+from app.push import routes, tasks  # noqa: E402,F401  (tasks: registers the job with the queue)

@@ -1,0 +1,177 @@
+"""Push subscriptions (one per browser) and delivery of one notification to them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import json
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import current_app
+from flask_babel import force_locale, gettext
+from py_vapid import Vapid
+from pywebpush import WebPushException, webpush
+
+from app.core.models import utcnow
+from app.extensions import db
+from app.push.models import PushSubscription
+
+log = logging.getLogger(__name__)
+
+# A user rarely has more devices than this; past it the oldest subscriptions go.
+MAX_PER_USER = 10
+# A push the phone could not take now is kept by the push service this long (seconds).
+PUSH_TTL = 24 * 60 * 60
+PUSH_TIMEOUT = 10
+
+
+class InvalidSubscription(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SubscriptionInfo:
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
+def _b64url_bytes(value) -> bytes:
+    if not isinstance(value, str) or not value or len(value) > 200:
+        raise InvalidSubscription("key")
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError) as e:
+        raise InvalidSubscription("key") from e
+
+
+def _check_endpoint(endpoint, allow_local: bool) -> str:
+    if not isinstance(endpoint, str) or len(endpoint) > 1000:
+        raise InvalidSubscription("endpoint")
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    if allow_local and parts.scheme == "http" and host == "127.0.0.1":
+        return endpoint
+    if parts.scheme != "https" or not host or parts.username or parts.password:
+        raise InvalidSubscription("endpoint")
+    # Push services have DNS names; an address or a local name would point the server at itself
+    # or its private network.
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        raise InvalidSubscription("endpoint")
+    if "." not in host or host.endswith((".localhost", ".local", ".internal")):
+        raise InvalidSubscription("endpoint")
+    return endpoint
+
+
+def parse_subscription(data, *, allow_local: bool = False) -> SubscriptionInfo:
+    """Check a browser's ``PushSubscription.toJSON()``: an https endpoint, a P-256 key, a 16-byte secret."""
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
+        raise InvalidSubscription("shape")
+    endpoint = _check_endpoint(data.get("endpoint"), allow_local)
+    p256dh, auth = data["keys"].get("p256dh"), data["keys"].get("auth")
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _b64url_bytes(p256dh))
+    except ValueError as e:
+        raise InvalidSubscription("p256dh") from e
+    if len(_b64url_bytes(auth)) != 16:
+        raise InvalidSubscription("auth")
+    return SubscriptionInfo(endpoint, p256dh.rstrip("="), auth.rstrip("="))
+
+
+def subscribe(user, info: SubscriptionInfo, user_agent: str | None = None) -> PushSubscription:
+    """Store a browser's subscription for ``user``.
+
+    An endpoint belongs to one browser profile: when another account logs in on the same phone
+    and opts in, the phone now gets that account's notifications.
+    """
+    sub = db.session.scalar(sa.select(PushSubscription).where(PushSubscription.endpoint == info.endpoint))
+    if sub is None:
+        sub = PushSubscription(endpoint=info.endpoint)
+        db.session.add(sub)
+    sub.user_id = user.id
+    sub.p256dh, sub.auth = info.p256dh, info.auth
+    sub.user_agent = (user_agent or "")[:200] or None
+    db.session.flush()
+    stale = db.session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == user.id)
+                               .order_by(PushSubscription.id.desc()).offset(MAX_PER_USER))
+    for old in stale:
+        db.session.delete(old)
+    return sub
+
+
+def unsubscribe(user, endpoint) -> bool:
+    """Remove ``user``'s subscription for ``endpoint``; another user's is left alone."""
+    if not isinstance(endpoint, str):
+        return False
+    result = db.session.execute(sa.delete(PushSubscription).where(
+        PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id))
+    return bool(result.rowcount)
+
+
+def subscriptions_of(user_id: int) -> list[PushSubscription]:
+    return list(db.session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == user_id)
+                                   .order_by(PushSubscription.id)))
+
+
+def _path(endpoint: str, **values) -> str:
+    """A URL path outside a request (jobs): the phone opens it relative to the app's origin."""
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    return adapter.build(endpoint, values)
+
+
+def payload(notification, user) -> dict:
+    """What the phone shows: the inbox's sentence, in the reader's language, and where a tap goes."""
+    from app.reports.filters import notification_text
+    from app.reports.models import Report
+
+    report = db.session.get(Report, notification.report_id) if notification.report_id else None
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return {
+            "title": gettext("Capital Digital Citizen"),
+            "body": notification_text(notification, report),
+            "url": (_path("reports.show_report", report_id=report.id) if report is not None
+                    else _path("notifications.inbox")),
+            "tag": f"report-{report.id}" if report is not None else f"notification-{notification.id}",
+        }
+
+
+def deliver(sub: PushSubscription, data: dict, key: Vapid) -> bool:
+    """Send one push. A subscription the push service calls gone (404/410) is deleted; other
+    failures are logged and the subscription kept. Logs carry the row id, never the endpoint."""
+    session = requests.Session()
+    # Push services answer directly; a redirect could only lead the server somewhere else.
+    session.max_redirects = 0
+    try:
+        webpush(
+            subscription_info={"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
+            data=json.dumps(data, ensure_ascii=False),
+            vapid_private_key=key,
+            vapid_claims={"sub": current_app.config["VAPID_SUBJECT"]},
+            ttl=PUSH_TTL,
+            timeout=PUSH_TIMEOUT,
+            requests_session=session,
+        )
+    except WebPushException as e:
+        if e.status_code in (404, 410):
+            log.info("push subscription %s is gone (HTTP %s); removed", sub.id, e.status_code)
+            db.session.delete(sub)
+        else:
+            log.warning("push to subscription %s failed: HTTP %s", sub.id, e.status_code)
+        return False
+    except requests.RequestException as e:
+        log.warning("push to subscription %s failed: %s", sub.id, type(e).__name__)
+        return False
+    finally:
+        session.close()
+    sub.last_success_at = utcnow()
+    return True
