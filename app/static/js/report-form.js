@@ -193,6 +193,16 @@
     else if (t.hasAttribute('data-map-open')) openMap(t);
     else setLocation(null, null, '');
   });
+  // A report kept for later (offline) clears the form: forget its photos too, once the
+  // browser has reset the fields.
+  document.addEventListener('reset', function (e) {
+    if (!form() || e.target !== form()) return;
+    setTimeout(function () {
+      chosen = new WeakMap();
+      showPreviews();
+      syncQuestions();
+    });
+  });
   // Enter in the ward search must not send the whole report.
   document.addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && e.target.id === 'ward-search') e.preventDefault();

@@ -1,0 +1,105 @@
+"""The installable app: web manifest, service worker and the page shown when offline."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, jsonify, make_response, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+
+from app.pwa import bp
+
+THEME_COLOUR = "#b3261e"
+BACKGROUND_COLOUR = "#fafaf9"
+SHORT_NAME = "Thủ đô số"
+
+# Needed by every page, or by the report form that must open offline. Leaflet is left out:
+# the map is of no use without its tiles, which are not cached.
+PRECACHE_ASSETS = (
+    "css/app.css",
+    "vendor/htmx.min.js",
+    "js/pwa.js",
+    "js/offline-queue.js",
+    "js/offline-reports.js",
+    "js/report-form.js",
+    "js/lazy-leaflet.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+    "icons/favicon.ico",
+)
+
+
+def precache_urls() -> list[str]:
+    asset_url = current_app.extensions["asset_url"]
+    return [asset_url(name) for name in PRECACHE_ASSETS] + [url_for("pwa.offline")]
+
+
+def cache_version(urls: list[str]) -> str:
+    """Changes whenever a precached file changes (its URL holds its hash): a deploy renames
+    the caches and the new worker drops the old ones."""
+    return hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    asset_url = current_app.extensions["asset_url"]
+    with force_locale("vi"):
+        name = _("Capital Digital Citizen")
+        description = _("Report problems in your neighbourhood to the city and follow them until they are fixed.")
+    icons = [
+        {"src": asset_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+        {"src": asset_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+        {"src": asset_url("icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png",
+         "purpose": "maskable"},
+    ]
+    response = jsonify({
+        "id": "/",
+        "name": name,
+        "short_name": SHORT_NAME,
+        "description": description,
+        "lang": "vi",
+        "dir": "ltr",
+        "start_url": "/?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "categories": ["government", "utilities"],
+        "icons": icons,
+    })
+    response.mimetype = "application/manifest+json"
+    response.cache_control.no_cache = True
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    urls = precache_urls()
+    body = render_template("pwa/sw.js", precache=urls, version=cache_version(urls),
+                           offline_url=url_for("pwa.offline"),
+                           queue_script=current_app.extensions["asset_url"]("js/offline-queue.js"),
+                           push_script=current_app.extensions["asset_url"]("js/sw-push.js"))
+    response = make_response(body)
+    response.mimetype = "text/javascript"
+    # The browser checks for a new worker on every visit: it must never get a stale one.
+    response.cache_control.no_cache = True
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    return render_template("pwa/offline.html")
+
+
+@bp.get("/csrf-token")
+def csrf_token():
+    """A fresh token for reports sent from the offline queue: the one in a cached page may
+    belong to an earlier session."""
+    response = jsonify(token=generate_csrf())
+    response.cache_control.no_store = True
+    return response

@@ -1,0 +1,79 @@
+/* The installable app, on every page: registers the service worker, shows the install button
+   when the browser offers it, loads the offline queue where a page shows it, and turns an
+   htmx navigation that cannot reach the server into a real one (the worker answers it with
+   the stored page or the offline page). Every page works without it. */
+(function () {
+  'use strict';
+  if (window.cdtdPwa) return;
+  window.cdtdPwa = true;
+
+  var script = document.currentScript;
+  var installPrompt = null;
+  var queueLoading = false;
+
+  function showInstall() {
+    document.querySelectorAll('[data-install]').forEach(function (b) { b.hidden = !installPrompt; });
+  }
+
+  window.addEventListener('beforeinstallprompt', function (e) {
+    e.preventDefault();
+    installPrompt = e;
+    showInstall();
+  });
+  window.addEventListener('appinstalled', function () {
+    installPrompt = null;
+    showInstall();
+  });
+  document.addEventListener('click', function (e) {
+    var button = e.target.closest && e.target.closest('[data-install]');
+    if (!button || !installPrompt) return;
+    var offer = installPrompt;
+    installPrompt = null;
+    showInstall();
+    offer.prompt();
+  });
+
+  // The queue's scripts, in order, only on pages that show the queue.
+  function loadQueue() {
+    var box = document.querySelector('[data-pwa-queue]');
+    if (!box || queueLoading) return;
+    queueLoading = true;
+    (box.dataset.scripts || '').split(' ').filter(Boolean).reduce(function (previous, src) {
+      return previous.then(function () {
+        return new Promise(function (resolve, reject) {
+          var s = document.createElement('script');
+          s.src = src;
+          s.onload = resolve;
+          s.onerror = reject;
+          document.head.appendChild(s);
+        });
+      });
+    }, Promise.resolve()).catch(function () { queueLoading = false; });
+  }
+
+  // Pages without the queue ask the worker to send what waits (with the queue, the page does).
+  function sendQueue() {
+    if (document.querySelector('[data-pwa-queue]') || !navigator.onLine) return;
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage('send-queue');
+  }
+
+  document.addEventListener('htmx:sendError', function (e) {
+    var d = e.detail || {};
+    if (d.boosted && d.requestConfig && d.requestConfig.verb === 'get' && d.pathInfo) {
+      window.location.assign(d.pathInfo.requestPath);
+    }
+  });
+  document.addEventListener('htmx:load', function () {
+    showInstall();
+    loadQueue();
+  });
+  window.addEventListener('online', sendQueue);
+  window.addEventListener('load', function () {
+    loadQueue();
+    sendQueue();
+  });
+  if ('serviceWorker' in navigator && script && script.dataset.sw) {
+    navigator.serviceWorker.register(script.dataset.sw, { scope: '/' });
+  }
+}());

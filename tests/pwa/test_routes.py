@@ -1,0 +1,144 @@
+"""The installable app: manifest, service worker and offline page."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from PIL import Image
+
+
+def test_manifest_describes_an_installable_app(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.get_data(as_text=True))
+    assert manifest["name"] == "Công dân Thủ đô số"
+    assert 0 < len(manifest["short_name"]) <= 12
+    assert manifest["lang"] == "vi"
+    assert manifest["id"] == "/"
+    assert manifest["start_url"] == "/?source=pwa"
+    assert manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    assert manifest["theme_color"] == "#b3261e"
+    assert manifest["background_color"] == "#fafaf9"
+    purposes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= purposes
+
+
+def test_manifest_icons_are_served_at_their_declared_size(client):
+    manifest = client.get("/manifest.webmanifest").get_json(force=True)
+    for icon in manifest["icons"]:
+        response = client.get(icon["src"])
+        assert response.status_code == 200
+        assert response.mimetype == "image/png"
+        width, height = Image.open(io.BytesIO(response.data)).size
+        assert f"{width}x{height}" == icon["sizes"]
+
+
+def test_maskable_icon_keeps_its_edges_plain_for_the_mask(client):
+    """The safe zone is the centred circle of 80 % diameter: outside it, only background."""
+    manifest = client.get("/manifest.webmanifest").get_json(force=True)
+    src = next(i["src"] for i in manifest["icons"] if i["purpose"] == "maskable")
+    img = Image.open(io.BytesIO(client.get(src).data)).convert("RGB")
+    background = img.getpixel((0, 0))
+    for point in [(51, 256), (256, 51), (460, 256), (256, 460), (80, 80), (430, 430)]:
+        assert img.getpixel(point) == background
+
+
+def test_service_worker_is_served_fresh_from_the_root(client, app):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype in {"text/javascript", "application/javascript"}
+    assert "no-cache" in response.headers["Cache-Control"]
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    body = response.get_data(as_text=True)
+    with app.test_request_context():
+        asset_url = app.extensions["asset_url"]
+        for name in ["css/app.css", "vendor/htmx.min.js", "js/pwa.js", "js/offline-queue.js",
+                     "icons/icon-192.png"]:
+            assert json.dumps(asset_url(name)) in body
+    assert re.search(r"\?v=[0-9a-f]{12}", body)
+    precache = json.loads(re.search(r"var PRECACHE = (\[.*?\]);", body).group(1))
+    assert "/offline" in precache
+
+
+def test_precached_files_can_all_be_fetched(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    for url in json.loads(re.search(r"var PRECACHE = (\[.*?\]);", body).group(1)):
+        assert client.get(url).status_code == 200, url
+
+
+def _cache_version(client) -> str:
+    body = client.get("/sw.js").get_data(as_text=True)
+    return re.search(r'var VERSION = "([0-9a-f]+)";', body).group(1)
+
+
+def test_cache_name_changes_when_a_static_file_changes(client, app, monkeypatch):
+    before = _cache_version(client)
+    assert _cache_version(client) == before
+    original = app.extensions["asset_url"]
+
+    def changed_css(filename):
+        url = original(filename)
+        return url.replace("v=", "v=new") if filename == "css/app.css" else url
+
+    monkeypatch.setitem(app.extensions, "asset_url", changed_css)
+    assert _cache_version(client) != before
+
+
+def test_service_worker_never_stores_personal_pages(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    pattern = re.search(r"var PERSONAL = /(.*)/;", body).group(1)
+    personal = re.compile(pattern.replace("\\/", "/"))
+    for path in ["/account", "/account/phone", "/console/", "/admin/", "/notifications/",
+                 "/reports/mine", "/auth/login", "/dev-idp/authorize", "/csrf-token"]:
+        assert personal.search(path), path
+    for path in ["/", "/reports", "/reports/12", "/reports/new", "/offline"]:
+        assert not personal.search(path), path
+
+
+@pytest.mark.parametrize(("lang", "title"), [("vi", "Công dân Thủ đô số"), ("en", "No connection")])
+def test_offline_page_in_both_languages(client, lang, title):
+    client.set_cookie("lang", lang)
+    response = client.get("/offline")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="offline-page"' in html
+    assert f'<html lang="{lang}">' in html
+    assert "csrf_token" not in html  # stored once for everyone on the phone
+    assert title in html
+
+
+def test_offline_page_holds_nothing_personal(client, make_user, login):
+    login(client, make_user())
+    html = client.get("/offline").get_data(as_text=True)
+    assert "Nguyễn Văn Test" not in html
+    assert "/auth/logout" not in html
+
+
+def test_csrf_token_endpoint_is_never_cached(client):
+    response = client.get("/csrf-token")
+    assert response.status_code == 200
+    assert response.get_json()["token"]
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_pages_link_the_manifest_and_the_install_button(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in html
+    assert 'name="apple-mobile-web-app-capable" content="yes"' in html
+    assert 'rel="apple-touch-icon"' in html
+    assert re.search(r'<script src="/static/js/pwa\.js\?v=[0-9a-f]+" data-sw="/sw.js" defer>', html)
+    assert re.search(r'<button type="button" class="install" data-install hidden>', html)
+
+
+def test_service_worker_loads_the_push_handlers(client):
+    from app.core import assets  # noqa: F401
+
+    body = client.get("/sw.js").get_data(as_text=True)
+    assert "importScripts(" in body and "/static/js/sw-push.js?v=" in body
+    handlers = client.get("/static/js/sw-push.js").get_data(as_text=True)
+    assert "addEventListener('push'" in handlers and "notificationclick" in handlers
