@@ -46,7 +46,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):
         if e.code in MESSAGES:
-            return render_error(e.code)
+            body, code = render_error(e.code)
+            # A 405 must list the allowed methods (RFC 9110); the error page would drop them.
+            return body, code, [(k, v) for k, v in e.get_headers() if k == "Allow"]
         return e
 
     @app.errorhandler(Exception)

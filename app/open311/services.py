@@ -1,0 +1,356 @@
+"""Open311 GeoReport v2: API keys, the public request query and filing through the API.
+
+Partner systems file reports with an API key; each key has its own service account, which
+is the reporter of the reports it files, so they enter the same workflow as the citizens'.
+Only the key's SHA-256 is stored: the key is 256 random bits, so a fast hash is enough and,
+unlike a keyed HMAC, survives a rotation of ``DATA_KEY``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import MultiDict
+
+from app.audit import services as audit
+from app.auth import services as auth
+from app.core.models import utcnow
+from app.extensions import db
+from app.open311.models import ApiKey
+from app.places.models import Ward
+from app.reports import services as reports
+from app.reports.forms import ADDRESS_MAX, ANSWER_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN, HANOI_BOUNDS
+from app.reports.models import Category, QuestionKind, Report, Status
+
+KEY_PREFIX = "cdtd_"
+PREFIX_LENGTH = 12
+SOURCE = "open311"
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+DEFAULT_WINDOW = timedelta(days=90)
+MAX_RESULTS = 1000
+MAX_MEDIA_URLS = 5
+MEDIA_URL_MAX = 500
+SUBMISSION_ID_MAX = 200
+# An absolute http(s) URI of ASCII characters only (RFC 3986).
+_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED)
+CLOSED_STATUSES = (Status.RESOLVED, Status.REJECTED, Status.CLOSED)
+
+
+class ApiError(Exception):
+    """An error answered with the spec's error body: ``[{"code": ..., "description": ...}]``."""
+
+    def __init__(self, code: int, description: str):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def bad_request(description: str) -> ApiError:
+    return ApiError(400, description)
+
+
+# --- API keys ------------------------------------------------------------------------------
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_key(name: str, *, created_by) -> tuple[ApiKey, str]:
+    """A new key and its service account; the raw key is returned once and never stored."""
+    raw = KEY_PREFIX + secrets.token_urlsafe(32)
+    account = auth.new_user(full_name=f"API: {name}")
+    key = ApiKey(name=name, prefix=raw[:PREFIX_LENGTH], key_hash=hash_key(raw), user_id=account.id,
+                 created_by_id=getattr(created_by, "id", None), created_at=utcnow())
+    db.session.add(key)
+    db.session.flush()
+    audit.record("api_key.issued", key, actor=created_by, name=name, prefix=key.prefix,
+                 service_account=account.id)
+    return key, raw
+
+
+def revoke_key(key: ApiKey, *, actor) -> bool:
+    """Revoke a key at once; returns False if it already was."""
+    if key.revoked_at is not None:
+        return False
+    key.revoked_at = utcnow()
+    audit.record("api_key.revoked", key, actor=actor, name=key.name, prefix=key.prefix)
+    return True
+
+
+def all_keys() -> list[ApiKey]:
+    return list(db.session.scalars(sa.select(ApiKey).order_by(ApiKey.revoked_at.is_not(None),
+                                                              ApiKey.id.desc())))
+
+
+def authenticate(raw: str | None) -> ApiKey:
+    """The active key ``raw`` stands for; 403 for a missing, unknown or revoked key."""
+    if not raw:
+        raise ApiError(403, "api_key was not provided")
+    key = db.session.scalar(sa.select(ApiKey).where(ApiKey.key_hash == hash_key(raw)))
+    if key is None:
+        raise ApiError(403, "api_key is invalid")
+    if not key.active:
+        raise ApiError(403, "api_key has been revoked")
+    key.last_used_at = utcnow()
+    return key
+
+
+# --- services --------------------------------------------------------------------------------
+
+def services() -> list[Category]:
+    return reports.active_categories()
+
+
+def service(code: str) -> Category:
+    category = db.session.scalar(sa.select(Category).where(Category.code == code, Category.active)
+                                 .options(selectinload(Category.questions)))
+    if category is None:
+        raise ApiError(404, f"service_code {code!r} was not found")
+    return category
+
+
+# --- reading requests ----------------------------------------------------------------------
+
+def parse_datetime(value: str, name: str) -> datetime:
+    """ISO 8601; a time without an offset is Hanoi time."""
+    try:
+        parsed = datetime.fromisoformat(value.strip().upper().replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=TIMEZONE)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise bad_request(f"{name} is not an ISO 8601 date and time") from None
+
+
+@dataclass
+class RequestQuery:
+    ids: list[int] | None = None
+    service_codes: list[str] = field(default_factory=list)
+    start: datetime | None = None
+    end: datetime | None = None
+    statuses: tuple[Status, ...] = ()
+
+
+def parse_query(args: MultiDict, now: datetime | None = None) -> RequestQuery:
+    """The spec's filters; ``service_request_id`` overrides all the others (which must still
+    be valid)."""
+    query = RequestQuery()
+    ids_text = args.get("service_request_id", "").strip()
+    if ids_text:
+        query.ids = [int(part) for part in (p.strip() for p in ids_text.split(",")) if part.isdigit()]
+    query.service_codes = [c.strip() for c in args.get("service_code", "").split(",") if c.strip()]
+    statuses: list[Status] = []
+    status_text = args.get("status", "")
+    for part in status_text.split(",") if status_text else ():
+        if part == "open":
+            statuses += OPEN_STATUSES
+        elif part == "closed":
+            statuses += CLOSED_STATUSES
+        else:
+            raise bad_request("status must be open or closed")
+    query.statuses = tuple(dict.fromkeys(statuses))
+    start = parse_datetime(args["start_date"], "start_date") if "start_date" in args else None
+    end = parse_datetime(args["end_date"], "end_date") if "end_date" in args else None
+    try:
+        if start is None and end is None:
+            end = now or utcnow()
+        if start is None:
+            start = end - DEFAULT_WINDOW
+        elif end is None:
+            end = start + DEFAULT_WINDOW
+    except OverflowError:
+        raise bad_request("start_date or end_date is out of range") from None
+    if end < start:
+        raise bad_request("end_date is before start_date")
+    if end - start > DEFAULT_WINDOW:
+        raise bad_request("start_date and end_date may not span more than 90 days")
+    query.start, query.end = start, end
+    return query
+
+
+def _public():
+    return (sa.select(Report).where(Report.hidden.is_(False))
+            .options(joinedload(Report.category), joinedload(Report.ward), joinedload(Report.unit_ward),
+                     joinedload(Report.unit_agency), selectinload(Report.photos)))
+
+
+def find_requests(query: RequestQuery) -> list[Report]:
+    """Public (not hidden) reports matching ``query``, newest first, at most 1000."""
+    stmt = _public()
+    if query.ids is not None:
+        if not query.ids:
+            return []
+        stmt = stmt.where(Report.id.in_(query.ids[:MAX_RESULTS]))
+    else:
+        if query.service_codes:
+            stmt = stmt.join(Report.category).where(Category.code.in_(query.service_codes))
+        if query.statuses:
+            stmt = stmt.where(Report.status.in_(query.statuses))
+        stmt = stmt.where(Report.submitted_at >= query.start, Report.submitted_at <= query.end)
+    stmt = stmt.order_by(Report.submitted_at.desc(), Report.id.desc()).limit(MAX_RESULTS)
+    return list(db.session.scalars(stmt).unique())
+
+
+def find_request(request_id: str) -> Report:
+    report = None
+    if request_id.isdigit():
+        report = db.session.scalar(_public().where(Report.id == int(request_id)))
+    if report is None:
+        raise ApiError(404, f"service_request_id {request_id!r} was not found")
+    return report
+
+
+def find_token(token: str) -> Report:
+    report = db.session.scalar(_public().where(Report.source == SOURCE, Report.submission_id == token))
+    if report is None:
+        raise ApiError(404, f"token {token!r} was not found")
+    return report
+
+
+# --- filing --------------------------------------------------------------------------------
+
+def _text(form: MultiDict, name: str) -> str:
+    return unicodedata.normalize("NFC", form.get(name, "")).replace("\r\n", "\n").strip()
+
+
+def _coordinates(form: MultiDict) -> tuple[float | None, float | None]:
+    lat_text, lon_text = _text(form, "lat"), _text(form, "long")
+    if not lat_text and not lon_text:
+        return None, None
+    if not lat_text or not lon_text:
+        raise bad_request("lat and long must be given together")
+    try:
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError:
+        raise bad_request("lat and long must be numbers") from None
+    south, north, west, east = HANOI_BOUNDS
+    if not (math.isfinite(lat) and math.isfinite(lon) and south <= lat <= north and west <= lon <= east):
+        raise bad_request(f"lat/long must be in Hanoi (lat {south}–{north}, long {west}–{east})")
+    return lat, lon
+
+
+def _ward(form: MultiDict) -> Ward:
+    """The ward, from ``address_id`` (its official code or codename): reports are routed by ward."""
+    value = _text(form, "address_id")
+    if not value:
+        raise bad_request("ward required: pass address_id = the ward code")
+    ward = None
+    if value.isdigit() and len(value) < 10:
+        ward = db.session.get(Ward, int(value))
+    elif len(value) <= 120:
+        ward = db.session.scalar(sa.select(Ward).where(Ward.codename == value))
+    if ward is None or not ward.active:
+        raise bad_request(f"address_id {value!r} is not a ward code of Hanoi")
+    return ward
+
+
+def _attribute_values(form: MultiDict) -> dict[str, list[str]]:
+    """``attribute[code]=v`` and ``attribute[code][]=v`` (repeated), as real clients send them."""
+    values: dict[str, list[str]] = {}
+    for name in form:
+        if not name.startswith("attribute["):
+            continue
+        code = name[len("attribute["):].removesuffix("[]")
+        if not code.endswith("]") or "[" in code[:-1]:
+            raise bad_request(f"malformed attribute field {name!r}")
+        code = code[:-1]
+        values.setdefault(code, []).extend(
+            v for v in (unicodedata.normalize("NFC", x).strip() for x in form.getlist(name)) if v)
+    return values
+
+
+def _answers(category: Category, form: MultiDict) -> dict:
+    given = _attribute_values(form)
+    questions = {q.code: q for q in category.questions}
+    unknown = sorted(set(given) - set(questions))
+    if unknown:
+        raise bad_request(f"unknown attribute {unknown[0]!r} for service_code {category.code!r}")
+    answers: dict = {}
+    for question in category.questions:
+        values = list(dict.fromkeys(given.get(question.code, [])))
+        if not values:
+            if question.required:
+                raise bad_request(f"attribute[{question.code}] is required")
+            continue
+        allowed = {option["value"] for option in question.options}
+        if question.kind == QuestionKind.MULTIPLE:
+            if any(v not in allowed for v in values):
+                raise bad_request(f"attribute[{question.code}] must be among its values")
+            answers[question.code] = values
+        elif len(values) > 1:
+            raise bad_request(f"attribute[{question.code}] takes one value")
+        elif question.kind == QuestionKind.SINGLE and values[0] not in allowed:
+            raise bad_request(f"attribute[{question.code}] must be one of its values")
+        elif len(values[0]) > ANSWER_MAX:
+            raise bad_request(f"attribute[{question.code}] is longer than {ANSWER_MAX} characters")
+        else:
+            answers[question.code] = values[0]
+    return answers
+
+
+def _media_urls(form: MultiDict) -> list[str]:
+    """Links to the partner's media, kept as given: the server never fetches remote URLs."""
+    urls = form.getlist("media_url")
+    if len(urls) > MAX_MEDIA_URLS:
+        raise bad_request(f"at most {MAX_MEDIA_URLS} media_url")
+    for url in urls:
+        try:
+            valid = len(url) <= MEDIA_URL_MAX and _URL.fullmatch(url) and urlsplit(url).hostname
+        except ValueError:
+            valid = False
+        if not valid:
+            raise bad_request("media_url must be an http or https URL")
+    return list(dict.fromkeys(urls))
+
+
+def _submission_id(key: ApiKey, form: MultiDict) -> str:
+    """The client's idempotency key (scoped to the API key), or a fresh token."""
+    given = _text(form, "submission_id")
+    if not given:
+        return secrets.token_urlsafe(24)
+    if len(form.get("submission_id", "")) > SUBMISSION_ID_MAX:
+        raise bad_request("submission_id is too long")
+    return hashlib.sha256(f"{key.id}:{given}".encode()).hexdigest()
+
+
+def file_request(key: ApiKey, form: MultiDict) -> tuple[Report, bool]:
+    """File a report from a POST; personal fields (email, names, phone, device and account ids)
+    are ignored. Returns ``(report, created)``: a retried ``submission_id`` gives the same report."""
+    code = _text(form, "service_code")
+    if not code:
+        raise bad_request("service_code was not provided")
+    category = db.session.scalar(sa.select(Category).where(Category.code == code, Category.active))
+    if category is None:
+        raise bad_request(f"service_code {code!r} was not found")
+    lat, lon = _coordinates(form)
+    address = _text(form, "address_string")
+    ward = _ward(form)
+    if len(form.get("address_string", "")) > ADDRESS_MAX:
+        raise bad_request(f"address_string is longer than {ADDRESS_MAX} characters")
+    description = _text(form, "description")
+    if len(description) < DESCRIPTION_MIN or len(form.get("description", "")) > DESCRIPTION_MAX:
+        raise bad_request(f"description must have {DESCRIPTION_MIN} to {DESCRIPTION_MAX} characters")
+    answers = _answers(category, form)
+    media = _media_urls(form)
+    if media:
+        answers["media_url"] = media
+    submission_id = _submission_id(key, form)
+    report, created = reports.submit_report(key.user, submission_id, reports.NewReport(
+        category=category, description=description, ward=ward, lat=lat, lon=lon,
+        address=address or None, answers=answers, source=SOURCE))
+    if created:
+        report.api_key_id = key.id
+        db.session.flush()
+    return report, created
