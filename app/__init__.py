@@ -57,6 +57,16 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     from app.notifications import bp as notifications_bp
     app.register_blueprint(notifications_bp)
+    from app.pwa import bp as pwa_bp
+    app.register_blueprint(pwa_bp)
+    from app.open311 import bp as open311_bp
+    app.register_blueprint(open311_bp)
+    from app.stats import bp as stats_bp
+    from app.stats import officials_bp as stats_officials_bp
+    app.register_blueprint(stats_bp)
+    app.register_blueprint(stats_officials_bp)
+    from app.push import bp as push_bp
+    app.register_blueprint(push_bp)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp
