@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from flask import request
 from sqlalchemy.orm import selectinload
@@ -28,13 +31,43 @@ def dashboard():
     return render("admin/dashboard.html", officials=officials, user_count=user_count)
 
 
+AUDIT_PAGE = 50
+_HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _local_midnight(day: date | None) -> datetime | None:
+    """The start of a day in Hanoi, where the admins read the dates."""
+    return None if day is None else datetime.combine(day, time(), _HANOI)
+
+
 @bp.get("/audit")
 @require(can_administer)
 def audit_log():
-    action = request.args.get("action", "").strip() or None
-    before = request.args.get("before", type=int)
-    entries = audit.recent(action=action, before_id=before, limit=50)
-    return render("admin/audit.html", "admin/_audit_rows.html", entries=entries, action=action)
+    filters = {
+        "action": request.args.get("action", "").strip(),
+        "actor": request.args.get("actor", type=int),
+        "object_type": request.args.get("object_type", "").strip(),
+        "object_id": request.args.get("object_id", "").strip(),
+        "date_from": _date_arg("date_from"),
+        "date_to": _date_arg("date_to"),
+    }
+    entries = audit.recent(
+        action=filters["action"] or None, actor_id=filters["actor"],
+        object_type=filters["object_type"] or None, object_id=filters["object_id"] or None,
+        since=_local_midnight(filters["date_from"]),
+        until=_local_midnight(filters["date_to"] + timedelta(days=1) if filters["date_to"] else None),
+        before_id=request.args.get("before", type=int), limit=AUDIT_PAGE)
+    # Only the filters that are set travel in the "older entries" link.
+    query = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v}
+    return render("admin/audit.html", "admin/_audit_rows.html", entries=entries, filters=filters,
+                  query=query, page_size=AUDIT_PAGE)
 
 
 @bp.get("/holidays")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
@@ -36,12 +38,23 @@ def record(action: str, obj=None, *, actor=None, object_type: str | None = None,
 
 
 def recent(*, action: str | None = None, actor_id: int | None = None,
+           object_type: str | None = None, object_id: str | int | None = None,
+           since: datetime | None = None, until: datetime | None = None,
            limit: int = 50, before_id: int | None = None) -> list[AuditEntry]:
+    """Newest first; ``since`` is inclusive, ``until`` exclusive; ``before_id`` pages back."""
     query = sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if action:
         query = query.where(AuditEntry.action == action)
     if actor_id:
         query = query.where(AuditEntry.actor_id == actor_id)
+    if object_type:
+        query = query.where(AuditEntry.object_type == object_type)
+    if object_id is not None and object_id != "":
+        query = query.where(AuditEntry.object_id == str(object_id))
+    if since is not None:
+        query = query.where(AuditEntry.created_at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.created_at < until)
     if before_id:
         query = query.where(AuditEntry.id < before_id)
     return list(db.session.scalars(query))
