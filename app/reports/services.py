@@ -38,6 +38,7 @@ from app.reports.models import (
     UnitType,
 )
 
+OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.ACCEPTED})
 NEARBY_METRES = 250
 NEARBY_DAYS = 30
 PROOF_DISTANCE_METRES = 300
@@ -605,21 +606,26 @@ def _scope_clause(user):
 
 
 def inbox(user, filters: InboxFilters, *, limit: int = 50) -> list[Report]:
-    """Reports of the official's units, by deadline (earliest first)."""
-    query = sa.select(Report).where(_scope_clause(user)).options(
-        joinedload(Report.category), joinedload(Report.ward))
-    if filters.status in set(Status):
-        query = query.where(Report.status == filters.status)
-    else:
-        query = query.where(Report.status.in_((Status.SUBMITTED, Status.ACCEPTED)))
-    if filters.level in set(Level):
-        query = query.where(Report.level == filters.level)
-    if filters.category_id:
-        query = query.where(Report.category_id == filters.category_id)
-    if filters.overdue:
-        query = query.where(Report.overdue_since.is_not(None))
-    order = (Report.due_at.is_(None), Report.due_at, Report.id)
-    return list(db.session.scalars(query.order_by(*order).limit(limit)).unique())
+    """Reports of the official's units, by deadline (earliest first).
+
+    One query per status, each ordered by (due_at, id) so the inbox indexes deliver the rows
+    in order without sorting every open report of the unit; the short lists are then merged.
+    """
+    statuses = [filters.status] if filters.status in set(Status) else [Status.SUBMITTED, Status.ACCEPTED]
+    rows: list[Report] = []
+    for status in statuses:
+        query = sa.select(Report).where(_scope_clause(user), Report.status == status).options(
+            joinedload(Report.category), joinedload(Report.ward))
+        if filters.level in set(Level):
+            query = query.where(Report.level == filters.level)
+        if filters.category_id:
+            query = query.where(Report.category_id == filters.category_id)
+        if filters.overdue:
+            query = query.where(Report.overdue_since.is_not(None))
+        query = query.order_by(Report.due_at, Report.id) if status in OPEN_STATUSES else query.order_by(Report.id)
+        rows.extend(db.session.scalars(query.limit(limit)).unique())
+    rows.sort(key=lambda r: (r.due_at is None, r.due_at or r.created_at, r.id))
+    return rows[:limit]
 
 
 def inbox_counts(user) -> dict[str, int]:
