@@ -17,6 +17,7 @@ Nothing is installed here: wrk, gunicorn and a PostgreSQL server must be there a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ import crash_check
 import http_load
 import latency
 import writes
+
+# The threads per worker that gunicorn.conf.py gives (GUNICORN_THREADS, default 1).
+GUNICORN_THREADS = int(os.environ.get("GUNICORN_THREADS", 1))
 
 RATIO_GOAL = 0.30
 P99_GOAL = 0.050
@@ -207,7 +211,7 @@ def render(args, scale: Scale, m0: dict, m1: dict, started: float, timings: dict
       "(`make bench` for the full scale); the crash/replay check alone: `.venv/bin/python bench/crash_check.py "
       "--quick` (SQLite, in `.ci/run`)")
     w("- **Server**: gunicorn with the repository's `gunicorn.conf.py`: `gthread` workers, "
-      f"`workers = cores + 1` ({(m0['cores'] or 1) + 1} on this machine), 4 threads each, "
+      f"`workers = cores + 1` ({(m0['cores'] or 1) + 1} on this machine), {GUNICORN_THREADS} thread(s) each, "
       "`max_requests` 5,000 ± 500, access log on; "
       "`APP_ENV=production` with SECRET_KEY, DATA_KEY, DATABASE_URL, INSTANCE_PATH and UPLOAD_FOLDER "
       "pointing at the benchmark's copy. Why: the requests are CPU-bound Python (template rendering), so "
@@ -279,7 +283,7 @@ def _render_sweep(w, sweep: list[http_load.SweepPoint], reads) -> None:
     w("| workers × threads | req/s | p50 | p99 | errors | peak RSS per worker |")
     w("|---|---:|---:|---:|---:|---:|")
     for p in sweep:
-        mark = " (gunicorn.conf.py)" if (p.workers, p.threads) == (3, 4) else ""
+        mark = " (gunicorn.conf.py)" if (p.workers, p.threads) == (3, GUNICORN_THREADS) else ""
         w(f"| {p.workers} × {p.threads}{mark} | {p.load.rps:,.1f} | {common.fmt_ms(p.load.p50)} | "
           f"{common.fmt_ms(p.load.p99)} | {p.load.errors} | {p.rss_peak_mb:.0f} MB |")
     best = max(sweep, key=lambda p: p.load.rps)
