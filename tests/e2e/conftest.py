@@ -43,3 +43,13 @@ def page(browser, live_server):
     yield page
     context.close()
     assert errors == [], f"browser errors: {errors}"
+
+
+def log_in_as(page, identity: str) -> None:
+    """Log in through the VNeID sandbox as one of the demo identities, in any language."""
+    from playwright.sync_api import expect
+
+    page.goto("/auth/login")
+    page.locator("#login-vneid").click()
+    page.locator(f"#identity-{identity}").click()
+    expect(page.locator("form[action='/auth/logout']")).to_be_visible()

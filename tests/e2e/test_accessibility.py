@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.e2e.conftest import log_in_as
+
 AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text(encoding="utf-8")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -36,13 +38,6 @@ def violations(page) -> list[str]:
         {"runOnly": {"type": "tag", "values": TAGS}},
     )
     return result
-
-
-def log_in_as(page, identity: str) -> None:
-    page.goto("/auth/login")
-    page.locator("#login-vneid").click()
-    page.locator(f"#identity-{identity}").click()
-    page.wait_for_url("**/")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

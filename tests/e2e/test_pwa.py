@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.e2e.test_report_flow import jpeg, log_in_as, people  # noqa: F401  (fixture)
+from tests.e2e.conftest import log_in_as
+from tests.e2e.test_report_flow import jpeg, people  # noqa: F401  (fixture)
 
 
 def poll(page, script: str, arg=None, timeout: float = 10.0):

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import log_in_as
+
 
 def jpeg(colour) -> bytes:
     img = Image.new("RGB", (1200, 900), colour)
@@ -30,13 +32,6 @@ def people(app):
         seed_people()
         load_categories()
         db.session.commit()
-
-
-def log_in_as(page, identity: str) -> None:
-    page.goto("/auth/login")
-    page.locator("#login-vneid").click()
-    page.locator(f"#identity-{identity}").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
 
 def log_out(page) -> None:
