@@ -32,8 +32,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+def tracked_page(browser, live_server, expected=lambda error: False):
+    """A phone-sized page that fails the test on any script or console error not ``expected``."""
     context = browser.new_context(base_url=live_server, locale="vi-VN",
                                   viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -42,7 +42,13 @@ def page(browser, live_server):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     yield page
     context.close()
-    assert errors == [], f"browser errors: {errors}"
+    unexpected = [e for e in errors if not expected(e)]
+    assert unexpected == [], f"browser errors: {unexpected}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from tracked_page(browser, live_server)
 
 
 def log_in_as(page, identity: str) -> None:

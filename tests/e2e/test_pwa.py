@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in_as
+from tests.e2e.conftest import log_in_as, tracked_page
 from tests.e2e.test_report_flow import jpeg, people  # noqa: F401  (fixture)
 
 
@@ -35,17 +35,10 @@ def wait_until_controlled(page) -> None:
 def offline_page(browser, live_server):
     """``page``, but with the network off Chromium and htmx log the failed requests
     (net::ERR_INTERNET_DISCONNECTED, htmx:sendError), as they should."""
-    context = browser.new_context(base_url=live_server, locale="vi-VN",
-                                  viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield page
-    context.close()
-    unexpected = [e for e in errors if "ERR_INTERNET_DISCONNECTED" not in e
-                  and not e.startswith(("htmx:sendError", "htmx:afterRequest"))]
-    assert unexpected == [], f"browser errors: {unexpected}"
+    yield from tracked_page(
+        browser, live_server,
+        expected=lambda e: "ERR_INTERNET_DISCONNECTED" in e
+        or e.startswith(("htmx:sendError", "htmx:afterRequest")))
 
 
 def test_service_worker_controls_the_page(page):
