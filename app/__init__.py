@@ -43,8 +43,10 @@ def create_app(config: dict | None = None) -> Flask:
     jobs.init_app(app)
 
     from app.auth import init_app as init_auth
+    from app.cases import init_app as init_cases
 
     init_auth(app)
+    init_cases(app)
 
     from app.admin import bp as admin_bp
     from app.console import bp as console_bp
@@ -75,7 +77,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import cli
     from app.auth import tasks  # noqa: F401  (registers jobs with the queue)
-    from app.notifications import tasks as notification_tasks  # noqa: F401
     from app.reports import tasks as report_tasks  # noqa: F401
 
     cli.register(app)

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from authlib.integrations.flask_client import OAuth
 from flask import request
-from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from app.core.models import Base
+from app.core.database import db  # noqa: F401  (defined in core, which imports no feature)
+from app.core.i18n import babel  # noqa: F401
 
-db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
 compress = Compress()
 oauth = OAuth()
 

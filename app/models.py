@@ -2,7 +2,9 @@
 
 from app.audit.models import AuditEntry  # noqa: F401
 from app.auth.models import OidcIdentity, OtpCode, RoleGrant, User  # noqa: F401
-from app.devidp.models import DevSmsMessage  # noqa: F401
+from app.cases.models import Case, CaseEvent  # noqa: F401
+from app.core.sms import DevSmsMessage  # noqa: F401
+from app.core.workcal import Holiday  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.open311.models import ApiKey  # noqa: F401
 from app.places.models import Agency, Ward  # noqa: F401
@@ -10,9 +12,7 @@ from app.push.models import PushSubscription  # noqa: F401
 from app.reports.models import (  # noqa: F401
     Category,
     CategoryQuestion,
-    Holiday,
     Report,
-    ReportEvent,
     ReportFollower,
     ReportPhoto,
 )

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import abort, flash, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from app.admin import bp
+from app.admin import bp, services
 from app.admin.forms import CategoryForm, NewCategoryForm, QuestionForm, choices
-from app.audit import services as audit
 from app.auth.decorators import require
 from app.auth.forms import invalid_status
 from app.auth.permissions import can_administer
@@ -54,15 +54,12 @@ def _render_category(category: Category, form=None, question_form=None, status: 
                     question_form=question_form or QuestionForm(formdata=None))
 
 
-def _apply(category: Category, form: CategoryForm) -> list[str]:
-    """Copy the form onto the category; return the names of the fields that changed."""
+def _values(form: CategoryForm) -> dict:
+    """The editable fields from the form."""
     values = {name: getattr(form, name).data for name in _EDITABLE if name != "agency_id"}
     values["name"], values["name_en"] = values["name"].strip(), values["name_en"].strip()
     values["agency_id"] = form.agency.data if form.unit_type.data == UnitType.AGENCY else None
-    changed = [name for name in _EDITABLE if getattr(category, name) != values[name]]
-    for name in changed:
-        setattr(category, name, values[name])
-    return changed
+    return values
 
 
 def _load(category_id: int) -> Category:
@@ -81,13 +78,11 @@ def create_category():
     form = _with_agencies(NewCategoryForm())
     if not form.validate_on_submit():
         return _render_list(form, invalid_status())
-    if db.session.scalar(sa.select(Category.id).where(Category.code == form.code.data)):
+    try:
+        category = services.create_category(form.code.data, _values(form), actor=current_user)
+    except services.AdminError:
         form.code.errors.append(_("Another category already has this code."))
         return _render_list(form, invalid_status())
-    category = Category(code=form.code.data)
-    _apply(category, form)
-    db.session.add(category)
-    audit.record("category.created", category, code=category.code)
     flash(_("Category created. It applies to reports filed from now on."), "success")
     return redirect_to(url_for("admin.category", category_id=category.id))
 
@@ -105,9 +100,7 @@ def update_category(category_id: int):
     form = _with_agencies(CategoryForm())
     if not form.validate_on_submit():
         return _render_category(category, form, status=invalid_status())
-    changed = _apply(category, form)
-    if changed:
-        audit.record("category.updated", category, code=category.code, fields=changed)
+    if services.update_category(category, _values(form), actor=current_user):
         flash(_("Category saved. The changes apply to reports filed from now on."), "success")
     return redirect_to(url_for("admin.category", category_id=category.id))
 
@@ -119,15 +112,13 @@ def add_question(category_id: int):
     form = QuestionForm()
     if not form.validate_on_submit():
         return _render_category(category, question_form=form, status=invalid_status())
-    if any(q.code == form.code.data for q in category.questions):
+    try:
+        services.add_question(category, code=form.code.data, label=form.label.data, label_en=form.label_en.data,
+                              kind=form.kind.data, required=form.required.data, options=form.parsed_options,
+                              actor=current_user)
+    except services.AdminError:
         form.code.errors.append(_("This category already has a question with this code."))
         return _render_category(category, question_form=form, status=invalid_status())
-    question = CategoryQuestion(
-        code=form.code.data, label=form.label.data.strip(), label_en=form.label_en.data.strip(),
-        kind=form.kind.data, required=form.required.data, options=form.parsed_options,
-        position=max((q.position for q in category.questions), default=-1) + 1)
-    category.questions.append(question)
-    audit.record("category.question_added", category, code=category.code, question=question.code)
     flash(_("Question added. New reports of this category ask it."), "success")
     return redirect_to(url_for("admin.category", category_id=category.id))
 
@@ -139,7 +130,6 @@ def delete_question(category_id: int, question_id: int):
     question = db.session.get(CategoryQuestion, question_id)
     if question is None or question.category_id != category.id:
         abort(404)
-    audit.record("category.question_removed", category, code=category.code, question=question.code)
-    category.questions.remove(question)
+    services.remove_question(category, question, actor=current_user)
     flash(_("Question removed. Answers already given stay on their reports."), "success")
     return redirect_to(url_for("admin.category", category_id=category.id))

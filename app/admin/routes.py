@@ -6,15 +6,18 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import request
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin import bp
+from app.admin import bp, services
 from app.audit import services as audit
 from app.auth.decorators import require
 from app.auth.models import RoleGrant, User
 from app.auth.permissions import can_administer
 from app.core.htmx import render
+from app.core.workcal import Holiday
 from app.extensions import db
 
 
@@ -79,8 +82,6 @@ def holidays():
 
 
 def _render_holidays(form, status: int = 200):
-    from app.reports.models import Holiday
-
     rows = db.session.scalars(sa.select(Holiday).order_by(Holiday.day.desc())).all()
     response = render("admin/holidays.html", holidays=rows, form=form)
     response.status_code = status
@@ -90,21 +91,16 @@ def _render_holidays(form, status: int = 200):
 @bp.post("/holidays")
 @require(can_administer)
 def add_holiday():
-    from flask import flash, redirect, url_for
-    from flask_babel import gettext as _
-
     from app.admin.forms import HolidayForm
-    from app.reports.models import Holiday
 
     form = HolidayForm()
     if not form.validate_on_submit():
         return _render_holidays(form, 422)
-    if db.session.scalar(sa.select(Holiday).where(Holiday.day == form.day.data)):
+    try:
+        services.add_holiday(form.day.data, form.name.data, actor=current_user)
+    except services.AdminError:
         form.day.errors.append(_("This day is already a holiday."))
         return _render_holidays(form, 422)
-    holiday = Holiday(day=form.day.data, name=form.name.data.strip())
-    db.session.add(holiday)
-    audit.record("holiday.added", holiday, day=holiday.day.isoformat(), name=holiday.name)
     flash(_("Holiday added. Deadlines computed from now on skip it."), "success")
     return redirect(url_for("admin.holidays"), code=303)
 
@@ -112,13 +108,7 @@ def add_holiday():
 @bp.post("/holidays/<int:holiday_id>/delete")
 @require(can_administer)
 def delete_holiday(holiday_id: int):
-    from flask import abort, flash, redirect, url_for
-    from flask_babel import gettext as _
-
-    from app.reports.models import Holiday
-
     holiday = db.session.get(Holiday, holiday_id) or abort(404)
-    audit.record("holiday.removed", holiday, day=holiday.day.isoformat(), name=holiday.name)
-    db.session.delete(holiday)
+    services.remove_holiday(holiday, actor=current_user)
     flash(_("Holiday removed."), "success")
     return redirect(url_for("admin.holidays"), code=303)

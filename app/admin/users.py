@@ -9,10 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.admin import bp
+from app.admin import bp, services
 from app.admin.forms import GrantRoleForm, choices
-from app.audit import services as audit
-from app.auth import services as auth
 from app.auth.decorators import require
 from app.auth.forms import invalid_status
 from app.auth.models import Role, RoleGrant, User
@@ -82,24 +80,15 @@ def grant_role(user_id: int):
     if not form.validate_on_submit():
         return _render_user(user, form, status=invalid_status())
     role = Role(form.role.data)
-    held = {g.id for g in user.role_grants}
-    grant = auth.grant_role(
-        user, role, granted_by=current_user,
+    _grant, created = services.grant_role(
+        user, role, actor=current_user, supervisor=form.supervisor.data,
         ward_id=form.ward.data if role == Role.WARD_OFFICIAL else None,
         agency_id=form.agency.data if role == Role.AGENCY_OFFICIAL else None)
-    if grant.id in held:
-        flash(_("The account already has this role."), "info")
-    else:
+    if created:
         flash(_("Role granted."), "success")
-    if grant.supervisor != form.supervisor.data:
-        _set_supervisor(user, grant, form.supervisor.data)
+    else:
+        flash(_("The account already has this role."), "info")
     return redirect_to(url_for("admin.user", user_id=user.id))
-
-
-def _set_supervisor(user: User, grant: RoleGrant, value: bool) -> None:
-    grant.supervisor = value
-    audit.record("role.supervisor_changed", user, grant_id=grant.id, role=grant.role,
-                 ward_id=grant.ward_id, agency_id=grant.agency_id, supervisor=value)
 
 
 @bp.post("/users/<int:user_id>/roles/<int:grant_id>/revoke")
@@ -107,11 +96,11 @@ def _set_supervisor(user: User, grant: RoleGrant, value: bool) -> None:
 def revoke_role(user_id: int, grant_id: int):
     user = _load(user_id)
     grant = _load_grant(user, grant_id)
-    if grant.role == Role.CITY_ADMIN and user.id == current_user.id:
-        # Another admin has to do it, so the city is never left without one by mistake.
+    try:
+        services.revoke_role(user, grant, actor=current_user)
+    except services.AdminError:
         return _render_user(user, error=_("You cannot revoke your own city admin role. Ask another city admin."),
                             status=409 if invalid_status() == 422 else 200)
-    auth.revoke_role(grant, revoked_by=current_user)
     flash(_("Role revoked."), "success")
     return redirect_to(url_for("admin.user", user_id=user.id))
 
@@ -121,6 +110,6 @@ def revoke_role(user_id: int, grant_id: int):
 def toggle_supervisor(user_id: int, grant_id: int):
     user = _load(user_id)
     grant = _load_grant(user, grant_id)
-    _set_supervisor(user, grant, not grant.supervisor)
+    services.set_supervisor(user, grant, not grant.supervisor, actor=current_user)
     flash(_("Supervisor setting changed."), "success")
     return redirect_to(url_for("admin.user", user_id=user.id))

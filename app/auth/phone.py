@@ -314,7 +314,7 @@ dev_bp = Blueprint("dev_sms", __name__, url_prefix="/dev")
 
 @dev_bp.get("/sms")
 def sms_outbox():
-    from app.devidp.models import DevSmsMessage
+    from app.core.sms import DevSmsMessage
 
     messages = db.session.scalars(
         sa.select(DevSmsMessage).order_by(DevSmsMessage.created_at.desc(), DevSmsMessage.id.desc()).limit(20)

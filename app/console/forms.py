@@ -9,11 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.cases.kinds import registered
+from app.cases.models import Case, Level, RejectReason, Status
+from app.cases.queries import InboxFilters
 from app.extensions import db
 from app.places import services as places
 from app.places.models import Agency, Ward
-from app.reports.models import Level, RejectReason, Report, Status
-from app.reports.services import InboxFilters
 
 REASON_MAX = 2000
 TEXT_MAX = 5000
@@ -27,16 +28,21 @@ def to_id(text: str | None) -> int | None:
 
 
 def inbox_filters(args: Mapping[str, str]) -> InboxFilters:
-    """Inbox filters from the query string; unknown values are ignored, not errors."""
+    """Inbox filters from the query string; unknown values are ignored, not errors. A kind's
+    own filters (a report's category) narrow the inbox to that kind."""
     status = args.get("status") or None
     level = args.get("level") or None
-    category = args.get("category")
-    return InboxFilters(
+    filters = InboxFilters(
         status=status if status in set(Status) else None,
         level=level if level in set(Level) else None,
-        category_id=to_id(category),
         overdue=args.get("overdue") == "1",
     )
+    for kind in registered().values():
+        where, values = kind.inbox_conditions(args)
+        if where:
+            filters.kind, filters.where = kind.kind, where
+            filters.values.update(values)
+    return filters
 
 
 def _strip(value):
@@ -111,10 +117,10 @@ class RejectForm(_Form):
     text = TextAreaField(_l("Explanation for the citizen (optional)"), filters=[_strip],
                          validators=[Optional(), Length(max=TEXT_MAX, message=_l("The text is too long."))])
 
-    def __init__(self, *args, report: Report, **kwargs):
+    def __init__(self, *args, report: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
-        self.duplicate: Report | None = None
+        self.duplicate: Case | None = None
 
     def validate_duplicate_of(self, field) -> None:
         if self.reason.data != RejectReason.DUPLICATE:
@@ -124,8 +130,8 @@ class RejectForm(_Form):
             raise ValidationError(_l("Enter the number of the report this one duplicates."))
         if to_id(number) is None:
             raise ValidationError(_l("A report number has only digits, for example 1234."))
-        duplicate = db.session.get(Report, to_id(number))
-        if duplicate is None:
+        duplicate = db.session.get(Case, to_id(number))
+        if duplicate is None or duplicate.kind != self.report.kind:
             raise ValidationError(_l("There is no report #%(num)s.", num=number))
         if duplicate.id == self.report.id:
             raise ValidationError(_l("A report cannot be a duplicate of itself."))

@@ -1,7 +1,9 @@
-"""The officials' console: the inbox of the official's reports and the page to handle one.
+"""The officials' console: the inbox of the official's cases and the page to handle one.
 
-Role-gated (officials and city admins) and scoped: a report is handled only by the officials
-of the unit in charge (and city admins). Every form works without JavaScript; htmx swaps the
+Role-gated (officials and city admins) and scoped: a case of any kind is handled only by the
+officials of the unit in charge (and city admins), the rule of :mod:`app.cases.permissions`.
+The workflow steps are the engine's (:mod:`app.cases.services`); a kind adds its own details,
+inbox cells and filters as partials. Every form works without JavaScript; htmx swaps the
 inbox table and single inbox rows.
 """
 
@@ -18,6 +20,13 @@ from app.auth.forms import invalid_status
 from app.auth.models import Role, RoleGrant
 from app.auth.permissions import can_use_console, is_city_admin
 from app.auth.services import safe_next
+from app.cases import queries
+from app.cases import services as cases
+from app.cases.kinds import case_type
+from app.cases.messages import workflow_message
+from app.cases.models import Case, Level, RejectReason, Status
+from app.cases.permissions import can_handle_case
+from app.cases.workflow import WorkflowError, allowed_actions
 from app.console import bp, display
 from app.console.forms import (
     AcceptForm,
@@ -34,9 +43,8 @@ from app.core.images import PhotoError
 from app.extensions import db
 from app.places import services as places
 from app.places.models import Agency
-from app.reports import services
-from app.reports.models import Level, PhotoKind, RejectReason, Report, Status
-from app.reports.permissions import can_handle_report
+from app.reports import services as reports
+from app.reports.models import PhotoKind, Report
 
 bp.context_processor(display.context)
 
@@ -54,13 +62,22 @@ def _partial(name: str) -> str | None:
     return None if request.headers.get("HX-Boosted") == "true" else name
 
 
-def _load(report_id: int) -> Report:
-    report = db.session.get(Report, report_id)
-    if report is None:
+def _load(report_id: int) -> Case:
+    """The case (of any kind) if the official handles it: 404 if none, 403 if not theirs."""
+    case = db.session.get(Case, report_id)
+    if case is None:
         abort(404)
-    if not can_handle_report(current_user, report):
+    if not can_handle_case(current_user, case):
         abort(403)
-    return report
+    return case
+
+
+def _load_report(report_id: int) -> Report:
+    """A field report the official handles (moderation is for public reports only)."""
+    case = _load(report_id)
+    if not isinstance(case, Report):
+        abort(404)
+    return case
 
 
 def _back_to_report(report: Report):
@@ -78,15 +95,14 @@ def _next_or(default: str) -> str:
 @require(can_use_console)
 def dashboard():
     filters = inbox_filters(request.args)
-    reports = services.inbox(current_user, filters, limit=INBOX_LIMIT)
+    reports = queries.inbox(current_user, filters, limit=INBOX_LIMIT)
     grants = db.session.scalars(
         sa.select(RoleGrant).where(RoleGrant.user_id == current_user.id,
                                    RoleGrant.role != Role.CITY_ADMIN)
     ).all()
     return render(
         "console/inbox.html", _partial("console/_inbox.html"),
-        reports=reports, filters=filters, counts=services.inbox_counts(current_user),
-        categories=services.active_categories(), grants=grants,
+        reports=reports, filters=filters, counts=queries.inbox_counts(current_user), grants=grants,
         sees_all=is_city_admin(current_user), here=request.full_path.rstrip("?"),
         statuses=list(Status), levels=list(Level), limit=INBOX_LIMIT,
     )
@@ -98,7 +114,7 @@ def _is_row_request(report: Report) -> bool:
 
 def _row(report: Report, error: str | None = None):
     return render("console/_row.html", report=report, error=error, oob_counts=True,
-                  counts=services.inbox_counts(current_user), here=_next_or(url_for("console.dashboard")))
+                  counts=queries.inbox_counts(current_user), here=_next_or(url_for("console.dashboard")))
 
 
 @bp.post("/reports/<int:report_id>/accept")
@@ -111,11 +127,11 @@ def accept_report(report_id: int):
             return _row(report, error=_("Choose a level: urgent, normal or complex."))
         return _handling_page(report, invalid_status(), accept=form)
     try:
-        services.accept(report, current_user, form.level.data)
-    except services.WorkflowError as e:
+        cases.accept(report, current_user, form.level.data)
+    except WorkflowError as e:
         db.session.rollback()
         report = _load(report_id)
-        message = display.workflow_message(e.code)
+        message = workflow_message(e.code)
         if _is_row_request(report):
             return _row(report, error=message)
         flash(message, "error")
@@ -138,7 +154,7 @@ def _handling_page(report: Report, status: int = 200, *, drafts=(), **bound):
         "resolve": ResolveForm(formdata=None),
         "note": NoteForm(formdata=None),
         "hide": HideForm(formdata=None),
-        "redact": RedactForm(formdata=None, description=report.description),
+        "redact": RedactForm(formdata=None, description=getattr(report, "description", "")),
     }
     forms.update(bound)
     # Without JavaScript the ward search reloads the page: list what it found.
@@ -146,8 +162,9 @@ def _handling_page(report: Report, status: int = 200, *, drafts=(), **bound):
     wards = (places.search_wards(query, limit=ALL_WARDS) if query else []) or places.search_wards("", limit=ALL_WARDS)
     response = make_response(render(
         "console/report.html",
-        report=report, forms=forms, actions=display.actions(report),
-        events=services.timeline(report, internal=True),
+        report=report, kind=case_type(report), forms=forms,
+        actions=allowed_actions(report, current_user),
+        events=cases.timeline(report, internal=True),
         proof_problems=display.proof_problems(report),
         wards=wards,
         agencies=db.session.scalars(sa.select(Agency).where(Agency.active).order_by(Agency.id)).all(),
@@ -171,9 +188,9 @@ def _done(report: Report, action, success: str):
     """Run a workflow step; a refused step is flashed and changes nothing."""
     try:
         action()
-    except services.WorkflowError as e:
+    except WorkflowError as e:
         db.session.rollback()
-        flash(display.workflow_message(e.code), "error")
+        flash(workflow_message(e.code), "error")
     else:
         flash(success, "success")
     return _back_to_report(report)
@@ -187,14 +204,14 @@ def transfer_report(report_id: int):
     if not form.validate():
         return _handling_page(report, invalid_status(), transfer=form)
     try:
-        services.transfer(report, current_user, ward=form.ward, agency=form.agency, reason=form.reason.data)
-    except services.WorkflowError as e:
+        cases.transfer(report, current_user, ward=form.ward, agency=form.agency, reason=form.reason.data)
+    except WorkflowError as e:
         db.session.rollback()
-        flash(display.workflow_message(e.code), "error")
+        flash(workflow_message(e.code), "error")
         return _back_to_report(report)
     unit = form.ward.name if form.ward is not None else form.agency.display_name(get_locale().language)
     flash(_("Report #%(num)d was transferred to %(unit)s.", num=report.id, unit=unit), "success")
-    if can_handle_report(current_user, report):
+    if can_handle_case(current_user, report):
         return _back_to_report(report)
     # It has left the official's units: back to what is still theirs.
     return redirect_to(url_for("console.dashboard"))
@@ -207,7 +224,7 @@ def reject_report(report_id: int):
     form = RejectForm(report=report)
     if not form.validate():
         return _handling_page(report, invalid_status(), reject=form)
-    return _done(report, lambda: services.reject(report, current_user, form.reason.data, form.text.data or "",
+    return _done(report, lambda: cases.reject(report, current_user, form.reason.data, form.text.data or "",
                                                  duplicate_of=form.duplicate),
                  _("Report #%(num)d rejected.", num=report.id))
 
@@ -216,35 +233,44 @@ def reject_report(report_id: int):
 @require(can_use_console)
 def resolve_report(report_id: int):
     report = _load(report_id)
+    kind = case_type(report)
     form = ResolveForm()
+    photo_errors: list[str] = []
+    drafts: list = []
+    if kind.takes_result_photos:
+        drafts, photo_errors = _result_photos()
+    valid = form.validate()
+    if not drafts and kind.result_photo_required(report) and not photo_errors:
+        photo_errors.append(_("Add at least one photo that shows the problem was fixed."))
+    if not valid or photo_errors:
+        form.photos.errors = photo_errors
+        # Keep the photos already sent, so the official does not have to choose them again.
+        db.session.commit()
+        return _handling_page(report, invalid_status(), resolve=form, drafts=drafts)
+    return _done(report, lambda: cases.resolve(report, current_user, form.answer.data, drafts),
+                 _("Report #%(num)d resolved: the citizen has been told.", num=report.id))
+
+
+def _result_photos() -> tuple[list, list[str]]:
+    """Result photos kept from an earlier attempt plus new uploads, each verified and stored.
+
+    Returns ``(draft photos, error messages)``.
+    """
     max_photos = current_app.config["PHOTO_MAX_COUNT"]
     tokens = request.form.getlist("photo_token")
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     photo_errors: list[str] = []
-    if len(services.draft_photos(current_user, tokens, kind=PhotoKind.RESULT)) + len(files) > max_photos:
+    if len(reports.draft_photos(current_user, tokens, kind=PhotoKind.RESULT)) + len(files) > max_photos:
         photo_errors.append(_("You can add at most %(num)d photos.", num=max_photos))
         files = []
-    stored = False
     for upload in files:
         try:
-            photo = services.store_photo(current_user, upload.read(), kind=PhotoKind.RESULT)
+            photo = reports.store_photo(current_user, upload.read(), kind=PhotoKind.RESULT)
         except PhotoError as e:
             photo_errors.append(_("%(file)s: %(message)s", file=upload.filename, message=e.message))
         else:
             tokens.append(photo.token)
-            stored = True
-    drafts = services.draft_photos(current_user, tokens, kind=PhotoKind.RESULT)
-    valid = form.validate()
-    if not drafts and report.category.result_photo_required and not photo_errors:
-        photo_errors.append(_("Add at least one photo that shows the problem was fixed."))
-    if not valid or photo_errors:
-        form.photos.errors = photo_errors
-        if stored:
-            # Keep the photos already sent, so the official does not have to choose them again.
-            db.session.commit()
-        return _handling_page(report, invalid_status(), resolve=form, drafts=drafts)
-    return _done(report, lambda: services.resolve(report, current_user, form.answer.data, drafts),
-                 _("Report #%(num)d resolved: the citizen has been told.", num=report.id))
+    return reports.draft_photos(current_user, tokens, kind=PhotoKind.RESULT), photo_errors
 
 
 @bp.post("/reports/<int:report_id>/notes")
@@ -254,30 +280,30 @@ def add_note(report_id: int):
     form = NoteForm()
     if not form.validate():
         return _handling_page(report, invalid_status(), note=form)
-    return _done(report, lambda: services.add_note(report, current_user, form.text.data),
+    return _done(report, lambda: cases.add_note(report, current_user, form.text.data),
                  _("Internal note added."))
 
 
 @bp.post("/reports/<int:report_id>/hidden")
 @require(can_use_console)
 def set_hidden(report_id: int):
-    report = _load(report_id)
+    report = _load_report(report_id)
     form = HideForm()
     if not form.validate():
         return _handling_page(report, invalid_status(), hide=form)
     success = (_("Report #%(num)d is now hidden from the public.", num=report.id) if form.hide
                else _("Report #%(num)d is public again.", num=report.id))
-    return _done(report, lambda: services.set_hidden(report, current_user, form.hide, form.reason.data), success)
+    return _done(report, lambda: reports.set_hidden(report, current_user, form.hide, form.reason.data), success)
 
 
 @bp.post("/reports/<int:report_id>/redact")
 @require(can_use_console)
 def redact_report(report_id: int):
-    report = _load(report_id)
+    report = _load_report(report_id)
     form = RedactForm()
     if not form.validate():
         return _handling_page(report, invalid_status(), redact=form)
-    return _done(report, lambda: services.redact(report, current_user, form.description.data,
+    return _done(report, lambda: reports.redact(report, current_user, form.description.data,
                                                  form.reason.data, form.hide_photos.data or ()),
                  _("The public content of report #%(num)d was changed.", num=report.id))
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.engine import make_url
 
-from app.extensions import db
+from app.core.database import db
 
 FORMAT_VERSION = 1
 

@@ -18,9 +18,15 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from flask import Flask, g, request
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+
+from app.core.models import Base
+
+# The one database handle; ``app.extensions`` re-exports it for the feature packages.
+db = SQLAlchemy(model_class=Base)
 
 _begin_mode: contextvars.ContextVar[str] = contextvars.ContextVar(
     "sqlite_begin_mode", default="IMMEDIATE"
@@ -69,8 +75,6 @@ def after_commit(fn: Callable[[], None]) -> None:
 
     Nothing runs if it rolls back. Works the same in requests, CLI commands and jobs.
     """
-    from app.extensions import db
-
     db.session().info.setdefault("after_commit", []).append(fn)
 
 
@@ -96,8 +100,6 @@ def _drop_after_commit(session):
 
 
 def init_app(app: Flask) -> None:
-    from app.extensions import db
-
     @app.before_request
     def _choose_begin_mode():
         view = app.view_functions.get(request.endpoint or "")

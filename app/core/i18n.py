@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
 
-from app.extensions import babel
+babel = Babel()
 
 LANG_COOKIE = "lang"
 

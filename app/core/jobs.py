@@ -40,7 +40,7 @@ def _in_app_context(fn):
         if app is None:
             raise RuntimeError("jobs.init_app() was not called")
         with app.app_context():
-            from app.extensions import db
+            from app.core.database import db
 
             try:
                 result = fn(*args, **kwargs)

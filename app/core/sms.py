@@ -21,10 +21,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import lru_cache
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.database import db
+from app.core.models import utcnow
 from app.core.plugins import load_callable
 
 log = logging.getLogger(__name__)
@@ -39,6 +44,17 @@ def mask_phone(phone: str) -> str:
     return phone[:5] + "*" * (len(phone) - 8) + phone[-3:]
 
 
+class DevSmsMessage(db.Model):
+    """What the development SMS sender 'sent', for the dev-only outbox page."""
+
+    __tablename__ = "dev_sms_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    phone: Mapped[str] = mapped_column(sa.String(20))
+    body: Mapped[str] = mapped_column(sa.Text)
+
+
 def send_sms(phone: str, body: str) -> None:
     """Send ``body`` to ``phone`` (E.164) through the configured sender."""
     backend = current_app.config.get("SMS_BACKEND") or "log"
@@ -48,11 +64,6 @@ def send_sms(phone: str, body: str) -> None:
 
 
 def dev_sender(phone: str, body: str) -> None:
-    import sqlalchemy as sa
-
-    from app.devidp.models import DevSmsMessage
-    from app.extensions import db
-
     log.info("dev SMS to %s: %s", mask_phone(phone), body)
     # Its own short transaction: the sender runs after the request committed.
     with db.engine.begin() as conn:

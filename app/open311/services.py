@@ -24,13 +24,14 @@ from werkzeug.datastructures import MultiDict
 
 from app.audit import services as audit
 from app.auth import services as auth
+from app.core import questions
 from app.core.models import utcnow
 from app.extensions import db
 from app.open311.models import ApiKey
 from app.places.models import Ward
 from app.reports import services as reports
-from app.reports.forms import ADDRESS_MAX, ANSWER_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN, HANOI_BOUNDS
-from app.reports.models import Category, QuestionKind, Report, Status
+from app.reports.forms import ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN, HANOI_BOUNDS
+from app.reports.models import Category, Report, Status
 
 KEY_PREFIX = "cdtd_"
 PREFIX_LENGTH = 12
@@ -273,31 +274,29 @@ def _attribute_values(form: MultiDict) -> dict[str, list[str]]:
 
 def _answers(category: Category, form: MultiDict) -> dict:
     given = _attribute_values(form)
-    questions = {q.code: q for q in category.questions}
-    unknown = sorted(set(given) - set(questions))
+    known = {q.code for q in category.questions}
+    unknown = sorted(set(given) - known)
     if unknown:
         raise bad_request(f"unknown attribute {unknown[0]!r} for service_code {category.code!r}")
-    answers: dict = {}
+    answers, problems = questions.validate(category.questions, given)
     for question in category.questions:
-        values = list(dict.fromkeys(given.get(question.code, [])))
-        if not values:
-            if question.required:
-                raise bad_request(f"attribute[{question.code}] is required")
-            continue
-        allowed = {option["value"] for option in question.options}
-        if question.kind == QuestionKind.MULTIPLE:
-            if any(v not in allowed for v in values):
-                raise bad_request(f"attribute[{question.code}] must be among its values")
-            answers[question.code] = values
-        elif len(values) > 1:
-            raise bad_request(f"attribute[{question.code}] takes one value")
-        elif question.kind == QuestionKind.SINGLE and values[0] not in allowed:
+        problem = problems.get(question.code)
+        if problem == "not_an_option" and question.kind == questions.QuestionKind.SINGLE:
             raise bad_request(f"attribute[{question.code}] must be one of its values")
-        elif len(values[0]) > ANSWER_MAX:
-            raise bad_request(f"attribute[{question.code}] is longer than {ANSWER_MAX} characters")
-        else:
-            answers[question.code] = values[0]
+        if problem is not None:
+            raise bad_request(f"attribute[{question.code}] {OPEN311_PROBLEMS[problem]}")
     return answers
+
+
+# The shared question checks (app.core.questions) in the words of an API error.
+OPEN311_PROBLEMS = {
+    "not_an_option": "must be among its values",
+    "choose_at_least_one": "is required",
+    "choose_one": "is required",
+    "required": "is required",
+    "one_value": "takes one value",
+    "too_long": f"is longer than {questions.ANSWER_MAX} characters",
+}
 
 
 def _media_urls(form: MultiDict) -> list[str]:

@@ -1,4 +1,4 @@
-"""Web Push: citizens opt in per device; report updates reach the phone through the job queue."""
+"""Web Push: citizens opt in per device; every in-app notification reaches the phone through the job queue."""
 
 from flask import Blueprint
 
@@ -19,4 +19,8 @@ def _push_globals():
     return {"push_enabled": push_enabled}
 
 
+from app.notifications import registry as _notifications  # noqa: E402
 from app.push import routes, tasks  # noqa: E402,F401  (tasks: registers the job with the queue)
+
+# Each new in-app notification is pushed too, once it has committed.
+_notifications.on_added(tasks.send_push)

@@ -19,6 +19,7 @@ from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
 from app.core.models import utcnow
+from app.core.urls import path_for
 from app.extensions import db
 from app.push.models import PushSubscription
 
@@ -123,25 +124,17 @@ def subscriptions_of(user_id: int) -> list[PushSubscription]:
                                    .order_by(PushSubscription.id)))
 
 
-def _path(endpoint: str, **values) -> str:
-    """A URL path outside a request (jobs): the phone opens it relative to the app's origin."""
-    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
-    return adapter.build(endpoint, values)
-
-
 def payload(notification, user) -> dict:
     """What the phone shows: the inbox's sentence, in the reader's language, and where a tap goes."""
-    from app.reports.filters import notification_text
-    from app.reports.models import Report
+    from app.notifications.services import describe
 
-    report = db.session.get(Report, notification.report_id) if notification.report_id else None
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        [(_note, described)] = describe([notification])
         return {
             "title": gettext("Capital Digital Citizen"),
-            "body": notification_text(notification, report),
-            "url": (_path("reports.show_report", report_id=report.id) if report is not None
-                    else _path("notifications.inbox")),
-            "tag": f"report-{report.id}" if report is not None else f"notification-{notification.id}",
+            "body": described.text,
+            "url": described.url or path_for("notifications.inbox"),
+            "tag": described.tag or f"notification-{notification.id}",
         }
 
 

@@ -15,12 +15,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.reports.models import QuestionKind
+from app.core import questions
 
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 4000
 ADDRESS_MAX = 300
-ANSWER_MAX = 500
+ANSWER_MAX = questions.ANSWER_MAX
 COMMENT_MAX = 2000
 # Generous bounds around Hanoi: catches swapped or empty coordinates, not a border dispute.
 HANOI_BOUNDS = (20.4, 21.6, 105.2, 106.2)
@@ -112,39 +112,15 @@ def parse_answers(category, formdata) -> tuple[dict, dict[int, str]]:
     """The answers to ``category``'s extra questions from ``answer-<question id>`` fields.
 
     Returns ``(answers by question code, error messages by question id)``. Questions of other
-    categories are ignored: only the chosen category's answers are kept.
+    categories are ignored: only the chosen category's answers are kept. Validation is the
+    shared one of :mod:`app.core.questions`.
     """
-    answers: dict = {}
-    errors: dict[int, str] = {}
     if category is None:
-        return answers, errors
-    for question in category.questions:
-        name = f"answer-{question.id}"
-        allowed = {option["value"] for option in question.options}
-        if question.kind == QuestionKind.MULTIPLE:
-            values = [v for v in dict.fromkeys(formdata.getlist(name)) if v]
-            if any(v not in allowed for v in values):
-                errors[question.id] = str(_l("Choose among the options shown."))
-            elif values:
-                answers[question.code] = values
-            elif question.required:
-                errors[question.id] = str(_l("Choose at least one option."))
-            continue
-        value = _clean_text(formdata.get(name, "")) or ""
-        if question.kind == QuestionKind.SINGLE:
-            if value and value not in allowed:
-                errors[question.id] = str(_l("Choose among the options shown."))
-            elif value:
-                answers[question.code] = value
-            elif question.required:
-                errors[question.id] = str(_l("Choose an option."))
-            continue
-        if len(value) > ANSWER_MAX:
-            errors[question.id] = str(_l("This answer is too long (at most %(max)d characters).", max=ANSWER_MAX))
-        elif value:
-            answers[question.code] = value
-        elif question.required:
-            errors[question.id] = str(_l("Please answer this question."))
+        return {}, {}
+    given = {q.code: [_clean_text(v) or "" for v in formdata.getlist(f"answer-{q.id}")]
+             for q in category.questions}
+    answers, problems = questions.validate(category.questions, given)
+    errors = {q.id: questions.problem_message(problems[q.code]) for q in category.questions if q.code in problems}
     return answers, errors
 
 

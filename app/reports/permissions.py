@@ -1,18 +1,17 @@
-"""Who may see and act on a report. Views and templates call these."""
+"""Who may see and act on a report. Views and templates call these; the scope rule and the
+workflow's own checks come from the case engine."""
 
 from __future__ import annotations
 
 from app.auth.models import IdentityLevel
-from app.auth.permissions import can_handle_agency, can_handle_ward, has_level, is_city_admin
-from app.reports.models import Report, Status, UnitType
-
-
-def _authenticated(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
+from app.auth.permissions import has_level, is_city_admin
+from app.cases.permissions import can_handle_case, is_requester
+from app.cases.workflow import Action, allowed_actions
+from app.reports.models import Report
 
 
 def is_reporter(user, report: Report) -> bool:
-    return _authenticated(user) and report.reporter_id == user.id
+    return is_requester(user, report)
 
 
 def can_file_report(user) -> bool:
@@ -21,11 +20,7 @@ def can_file_report(user) -> bool:
 
 def can_handle_report(user, report: Report) -> bool:
     """The officials of the unit in charge (and city admins) handle a report."""
-    if not _authenticated(user):
-        return False
-    if report.unit_type == UnitType.WARD:
-        return can_handle_ward(user, report.unit_ward_id)
-    return can_handle_agency(user, report.unit_agency_id)
+    return can_handle_case(user, report)
 
 
 def can_view_report(user, report: Report) -> bool:
@@ -41,14 +36,14 @@ def can_see_internal(user, report: Report) -> bool:
 
 
 def can_follow(user, report: Report) -> bool:
-    return _authenticated(user) and not is_reporter(user, report) and can_view_report(user, report)
+    return bool(getattr(user, "is_authenticated", False)) and not is_reporter(user, report) \
+        and can_view_report(user, report)
 
 
 def can_rate(user, report: Report) -> bool:
-    return is_reporter(user, report) and report.status == Status.RESOLVED and report.rated_at is None
+    return Action.RATE in allowed_actions(report, user)
 
 
 def can_request_reopen(user, report: Report) -> bool:
     """Once, after an unsatisfied rating (or instead of rating), while resolved."""
-    return (is_reporter(user, report) and report.status == Status.RESOLVED
-            and not report.reopened and report.satisfied is not True)
+    return Action.REOPEN in allowed_actions(report, user)

@@ -15,13 +15,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.decorators import login_required, require
 from app.auth.forms import invalid_status
 from app.auth.services import safe_next
+from app.cases.display import locale, status_label, unit_name
+from app.cases.messages import workflow_message
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.images import PhotoError
 from app.extensions import db
 from app.places import services as places
 from app.places.models import Ward
 from app.reports import bp, permissions, services
-from app.reports.filters import locale, status_label, unit_name, workflow_message
 from app.reports.forms import RateForm, ReopenForm, ReportForm, parse_answers
 from app.reports.models import Report, ReportPhoto, Status
 

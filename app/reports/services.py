@@ -1,8 +1,8 @@
-"""Field reports: filing, the workflow state machine, deadlines, proof check, queries.
+"""Field reports: filing, photos, the proof check, following, moderation and the public queries.
 
-Every state change goes through one function per transition that checks the transition is
-allowed, changes the report, writes the public timeline and the audit log, and queues
-notifications to run after the commit.
+A report is a kind of case: its workflow (accept, transfer, reject, resolve, close, rate,
+reopen, notes, the deadline sweep) is the case engine's, :mod:`app.cases.services`, re-exported
+here under the same names for the report pages. What is specific to a field report lives here.
 """
 
 from __future__ import annotations
@@ -14,81 +14,47 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import g, has_request_context
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit import services as audit
-from app.core import clock, images
+from app.cases import queries as case_queries
+from app.cases.models import OPEN_STATUSES
+from app.cases.services import (  # noqa: F401  (the engine's actions, for the report pages)
+    accept,
+    add_note,
+    close,
+    file_case,
+    mark_overdue,
+    rate,
+    reject,
+    request_reopen,
+    resolve,
+    timeline,
+    transfer,
+)
+from app.cases.services import event as case_event
+from app.cases.workflow import WorkflowError  # noqa: F401
+from app.core import images
 from app.core.database import after_commit
 from app.core.models import utcnow
 from app.core.storage import get_storage, new_photo_key
 from app.extensions import db
-from app.places.models import Agency, Ward
+from app.places.models import Ward
+from app.reports.kind import REPORT  # noqa: F401  (registers the kind with the engine)
 from app.reports.models import (
     Category,
-    Holiday,
-    Level,
     PhotoKind,
-    RejectReason,
     Report,
-    ReportEvent,
     ReportFollower,
     ReportPhoto,
     Status,
-    UnitType,
 )
 
-OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.ACCEPTED})
 NEARBY_METRES = 250
 NEARBY_DAYS = 30
 PROOF_DISTANCE_METRES = 300
 DRAFT_PHOTO_HOURS = 24
 MAX_PHOTOS = 5
-
-# The state machine: which status may follow which.
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.SUBMITTED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.SUBMITTED}),
-    Status.ACCEPTED: frozenset({Status.RESOLVED, Status.REJECTED, Status.SUBMITTED}),
-    Status.RESOLVED: frozenset({Status.CLOSED, Status.ACCEPTED}),
-    Status.REJECTED: frozenset({Status.CLOSED}),
-    Status.CLOSED: frozenset(),
-}
-
-
-class WorkflowError(Exception):
-    """A transition or action that is not allowed; ``code`` says why."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-# --- working-hours calendar -------------------------------------------------------------
-
-def calendar() -> clock.WorkCalendar:
-    """The working calendar with the holidays table, loaded once per request."""
-    if has_request_context() and "work_calendar" in g:
-        return g.work_calendar
-    days = db.session.scalars(sa.select(Holiday.day)).all()
-    cal = clock.WorkCalendar(holidays=days)
-    if has_request_context():
-        g.work_calendar = cal
-    return cal
-
-
-def due_after(start: datetime, hours: int) -> datetime:
-    return calendar().add_working_time(start, timedelta(hours=hours))
-
-
-def working_seconds(start: datetime, end: datetime) -> int:
-    return calendar().working_time_between(start, end) // timedelta(seconds=1)
-
-
-def _record_answer_timing(report: Report, now: datetime) -> None:
-    """Keep the step's deadline and whether it was met, before the deadline is cleared."""
-    report.resolve_due_at = report.due_at
-    report.resolved_on_time = None if report.due_at is None else now <= report.due_at
-    report.resolve_working_seconds = working_seconds(report.accepted_at or report.submitted_at, now)
 
 
 # --- photos -----------------------------------------------------------------------------
@@ -137,7 +103,8 @@ def purge_draft_photos(older_than: timedelta = timedelta(hours=DRAFT_PHOTO_HOURS
     return len(stale)
 
 
-def _attach_photos(report: Report, photos: Sequence[ReportPhoto]) -> None:
+def attach_photos(report: Report, photos: Sequence[ReportPhoto]) -> None:
+    """Attach draft photos to the report, after the ones it has."""
     start = len(report.photos)
     for i, photo in enumerate(photos):
         photo.report = report
@@ -166,179 +133,18 @@ def find_submission(reporter, submission_id: str) -> Report | None:
 
 
 def submit_report(reporter, submission_id: str, data: NewReport) -> tuple[Report, bool]:
-    """File a report; a retried submission returns the report already created.
-
-    Returns ``(report, created)``.
-    """
-    existing = find_submission(reporter, submission_id)
-    if existing is not None:
-        return existing, False
-    now = utcnow()
-    category = data.category
+    """File a report (a case of kind ``report``); a retried submission returns the report
+    already created. Returns ``(report, created)``."""
     report = Report(
-        submission_id=submission_id, source=data.source, reporter_id=reporter.id,
-        category=category, description=data.description.strip(), answers=data.answers or {},
+        submission_id=submission_id, source=data.source, requester_id=reporter.id,
+        category=data.category, description=data.description.strip(), answers=data.answers or {},
         ward_id=data.ward.id, lat=data.lat, lon=data.lon, address=(data.address or None),
-        show_name=data.show_name, status=Status.SUBMITTED, submitted_at=now, created_at=now,
-        updated_at=now,
+        show_name=data.show_name,
     )
-    _route(report, category, data.ward)
-    report.due_at = due_after(now, category.accept_hours)
-    try:
-        with db.session.begin_nested():
-            db.session.add(report)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        # The same submission raced in from another request: return the one that won.
-        existing = find_submission(reporter, submission_id)
-        if existing is None:
-            raise
-        return existing, False
-    _attach_photos(report, data.photos)
-    _event(report, reporter, "submitted", None, Status.SUBMITTED,
-           unit=_unit_ref(report))
-    audit.record("report.submitted", report, actor=reporter)
-    return report, True
-
-
-def _route(report: Report, category: Category, ward: Ward) -> None:
-    if category.unit_type == UnitType.AGENCY:
-        report.unit_type = UnitType.AGENCY
-        report.unit_agency_id = category.agency_id
-        report.unit_ward_id = None
-    else:
-        report.unit_type = UnitType.WARD
-        report.unit_ward_id = ward.id
-        report.unit_agency_id = None
-
-
-def _unit_ref(report: Report) -> dict:
-    if report.unit_type == UnitType.WARD:
-        return {"type": "ward", "id": report.unit_ward_id}
-    return {"type": "agency", "id": report.unit_agency_id}
-
-
-# --- the state machine --------------------------------------------------------------------
-
-def _check(report: Report, to: Status) -> None:
-    if to not in TRANSITIONS[Status(report.status)]:
-        raise WorkflowError("transition_not_allowed")
-
-
-def _event(report: Report, actor, kind: str, from_status, to_status, *, public: bool = True,
-           **data) -> ReportEvent:
-    event = ReportEvent(report=report, created_at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
-                        public=public, from_status=from_status and str(from_status),
-                        to_status=to_status and str(to_status), data=data)
-    db.session.add(event)
-    db.session.flush()
-    if public:
-        _queue_notifications(report, event, actor)
-    return event
-
-
-def _queue_notifications(report: Report, event: ReportEvent, actor) -> None:
-    from app.notifications import tasks
-
-    event_id = event.id
-    actor_id = getattr(actor, "id", None)
-    after_commit(lambda: tasks.notify_report_event(event_id, actor_id))
-
-
-def accept(report: Report, actor, level: Level | str) -> None:
-    level = Level(level)
-    _check(report, Status.ACCEPTED)
-    if report.status != Status.SUBMITTED:
-        raise WorkflowError("transition_not_allowed")
-    now = utcnow()
-    report.status = Status.ACCEPTED
-    report.level = level
-    report.accepted_at = now
-    report.accept_working_seconds = working_seconds(report.submitted_at, now)
-    report.due_at = due_after(now, report.category.resolve_hours(level))
-    report.overdue_since = None
-    _event(report, actor, "accepted", Status.SUBMITTED, Status.ACCEPTED, level=str(level))
-    audit.record("report.accepted", report, actor=actor, level=str(level))
-
-
-def transfer(report: Report, actor, *, ward: Ward | None = None, agency: Agency | None = None,
-             reason: str) -> None:
-    """Hand the report to another unit; it starts again as submitted there."""
-    if (ward is None) == (agency is None):
-        raise WorkflowError("choose_one_unit")
-    if not reason.strip():
-        raise WorkflowError("reason_required")
-    _check(report, Status.SUBMITTED)
-    before = _unit_ref(report)
-    if ward is not None:
-        if report.unit_type == UnitType.WARD and report.unit_ward_id == ward.id:
-            raise WorkflowError("same_unit")
-        report.unit_type, report.unit_ward_id, report.unit_agency_id = UnitType.WARD, ward.id, None
-        # A report moved to another ward is located there.
-        report.ward_id = ward.id
-    else:
-        if report.unit_type == UnitType.AGENCY and report.unit_agency_id == agency.id:
-            raise WorkflowError("same_unit")
-        report.unit_type, report.unit_agency_id, report.unit_ward_id = UnitType.AGENCY, agency.id, None
-    from_status = report.status
-    now = utcnow()
-    report.status = Status.SUBMITTED
-    report.level = None
-    report.accepted_at = None
-    report.accept_working_seconds = None
-    report.due_at = due_after(now, report.category.accept_hours)
-    report.overdue_since = None
-    _event(report, actor, "transferred", from_status, Status.SUBMITTED,
-           from_unit=before, to_unit=_unit_ref(report), reason=reason.strip())
-    audit.record("report.transferred", report, actor=actor, from_unit=before, to_unit=_unit_ref(report))
-
-
-def reject(report: Report, actor, reason: RejectReason | str, text: str = "",
-           duplicate_of: Report | None = None) -> None:
-    reason = RejectReason(reason)
-    _check(report, Status.REJECTED)
-    if reason == RejectReason.DUPLICATE:
-        if duplicate_of is None or duplicate_of.id == report.id:
-            raise WorkflowError("duplicate_of_required")
-        report.duplicate_of_id = duplicate_of.id
-    from_status = report.status
-    now = utcnow()
-    report.status = Status.REJECTED
-    report.reject_reason = reason
-    report.reject_text = text.strip() or None
-    report.resolved_at = now
-    _record_answer_timing(report, now)
-    report.due_at = None
-    report.overdue_since = None
-    _event(report, actor, "rejected", from_status, Status.REJECTED, reason=str(reason),
-           text=report.reject_text, duplicate_of=report.duplicate_of_id)
-    audit.record("report.rejected", report, actor=actor, reason=str(reason))
-
-
-def resolve(report: Report, actor, answer: str, result_photos: Sequence[ReportPhoto]) -> None:
-    """Answer the report as fixed; result photos are checked against the report (proof check)."""
-    _check(report, Status.RESOLVED)
-    if not answer.strip():
-        raise WorkflowError("answer_required")
-    if report.category.result_photo_required and not result_photos:
-        raise WorkflowError("result_photo_required")
-    now = utcnow()
-    _attach_photos(report, result_photos)
-    report.status = Status.RESOLVED
-    report.answer_text = answer.strip()
-    report.resolved_at = now
-    _record_answer_timing(report, now)
-    report.due_at = None
-    report.overdue_since = None
-    _event(report, actor, "resolved", Status.ACCEPTED, Status.RESOLVED, answer=report.answer_text,
-           photos=[p.id for p in result_photos])
-    audit.record("report.resolved", report, actor=actor)
-    problems = proof_problems(report, result_photos)
-    if problems:
-        report.proof_flagged = True
-        _event(report, actor, "proof_flagged", None, None, public=False, problems=problems)
-        audit.record("report.proof_flagged", report, actor=actor, problems=problems)
-        _notify_supervisors(report, "proof_flagged")
+    report, created = file_case(report, reporter)
+    if created:
+        attach_photos(report, data.photos)
+    return report, created
 
 
 def proof_problems(report: Report, photos: Sequence[ReportPhoto]) -> list[dict]:
@@ -356,68 +162,12 @@ def proof_problems(report: Report, photos: Sequence[ReportPhoto]) -> list[dict]:
     return problems
 
 
-def close(report: Report, actor=None) -> None:
-    _check(report, Status.CLOSED)
-    from_status = report.status
-    report.status = Status.CLOSED
-    report.closed_at = utcnow()
-    _event(report, actor, "closed", from_status, Status.CLOSED)
-    audit.record("report.closed", report, actor=actor)
-
-
-def rate(report: Report, reporter, satisfied: bool, comment: str = "") -> None:
-    if report.reporter_id != reporter.id:
-        raise WorkflowError("not_reporter")
-    if report.status != Status.RESOLVED or report.rated_at is not None:
-        raise WorkflowError("cannot_rate")
-    report.satisfied = satisfied
-    report.rating_comment = comment.strip() or None
-    report.rated_at = utcnow()
-    _event(report, reporter, "rated", None, None, satisfied=satisfied, comment=report.rating_comment)
-    audit.record("report.rated", report, actor=reporter, satisfied=satisfied)
-    if satisfied:
-        close(report, reporter)
-
-
-def request_reopen(report: Report, reporter, reason: str) -> None:
-    """The reporter, unhappy with the answer, sends it back once to the same unit."""
-    if report.reporter_id != reporter.id:
-        raise WorkflowError("not_reporter")
-    if report.status != Status.RESOLVED or report.reopened or report.satisfied is True:
-        raise WorkflowError("cannot_reopen")
-    if not reason.strip():
-        raise WorkflowError("reason_required")
-    _check(report, Status.ACCEPTED)
-    if report.rated_at is None:
-        report.satisfied = False
-        report.rated_at = utcnow()
-    now = utcnow()
-    report.status = Status.ACCEPTED
-    report.reopened = True
-    report.level = report.level or Level.NORMAL
-    report.resolved_at = None
-    report.resolve_due_at = report.resolved_on_time = report.resolve_working_seconds = None
-    report.accepted_at = now
-    report.due_at = due_after(now, report.category.resolve_hours(report.level))
-    _event(report, reporter, "reopened", Status.RESOLVED, Status.ACCEPTED, reason=reason.strip())
-    audit.record("report.reopened", report, actor=reporter)
-
-
-def add_note(report: Report, actor, text: str) -> ReportEvent:
-    if not text.strip():
-        raise WorkflowError("text_required")
-    event = _event(report, actor, "note", None, None, public=False, text=text.strip())
-    audit.record("report.note", report, actor=actor)
-    return event
-
-
 def set_hidden(report: Report, actor, hidden: bool, reason: str) -> None:
     """Hide a whole report from the public (inappropriate content), or show it again."""
     if not reason.strip():
         raise WorkflowError("reason_required")
     report.hidden = hidden
-    _event(report, actor, "hidden" if hidden else "unhidden", None, None, public=False,
-           reason=reason.strip())
+    case_event(report, actor, "hidden" if hidden else "unhidden", public=False, reason=reason.strip())
     audit.record("report.hidden" if hidden else "report.unhidden", report, actor=actor)
 
 
@@ -432,8 +182,7 @@ def redact(report: Report, actor, description: str, reason: str,
             photo.hidden = True
             hidden.append(photo.id)
     report.description = description.strip()
-    _event(report, actor, "redacted", None, None, public=False, reason=reason.strip(),
-           hidden_photos=hidden)
+    case_event(report, actor, "redacted", public=False, reason=reason.strip(), hidden_photos=hidden)
     audit.record("report.redacted", report, actor=actor, hidden_photos=hidden)
 
 
@@ -466,44 +215,6 @@ def is_following(report: Report, user) -> bool:
     return db.session.get(ReportFollower, (report.id, user.id)) is not None
 
 
-# --- overdue and escalation -------------------------------------------------------------
-
-def mark_overdue(now: datetime | None = None) -> int:
-    """Flag open reports past their deadline and tell the unit's supervisors, once per step."""
-    now = now or utcnow()
-    reports = db.session.scalars(sa.select(Report).where(
-        Report.status.in_((Status.SUBMITTED, Status.ACCEPTED)),
-        Report.due_at < now, Report.overdue_since.is_(None))).all()
-    for report in reports:
-        report.overdue_since = now
-        _event(report, None, "overdue", None, None, public=False, due_at=report.due_at.isoformat())
-        _notify_supervisors(report, "overdue")
-    return len(reports)
-
-
-def supervisors_of(report: Report) -> list:
-    from app.auth.models import Role, RoleGrant, User
-
-    if report.unit_type == UnitType.WARD:
-        scope = sa.and_(RoleGrant.role == Role.WARD_OFFICIAL, RoleGrant.ward_id == report.unit_ward_id)
-    else:
-        scope = sa.and_(RoleGrant.role == Role.AGENCY_OFFICIAL,
-                        RoleGrant.agency_id == report.unit_agency_id)
-    users = db.session.scalars(sa.select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-                               .where(scope, RoleGrant.supervisor).distinct()).all()
-    if not users:
-        users = db.session.scalars(sa.select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-                                   .where(RoleGrant.role == Role.CITY_ADMIN).distinct()).all()
-    return list(users)
-
-
-def _notify_supervisors(report: Report, kind: str) -> None:
-    from app.notifications import services as notifications
-
-    for user in supervisors_of(report):
-        notifications.add(user.id, kind, report)
-
-
 # --- queries ----------------------------------------------------------------------------
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -522,7 +233,7 @@ def nearby(category_id: int, *, lat: float | None, lon: float | None, ward_id: i
     now = now or utcnow()
     base = sa.select(Report).where(
         Report.category_id == category_id,
-        Report.status.in_((Status.SUBMITTED, Status.ACCEPTED)),
+        Report.status.in_(OPEN_STATUSES),
         Report.created_at >= now - timedelta(days=NEARBY_DAYS),
         Report.hidden.is_(False),
     )
@@ -559,7 +270,7 @@ def _filter_feed(query, filters: FeedFilters):
         query = query.where(Report.status == filters.status)
     if filters.overdue:
         query = query.where(Report.overdue_since.is_not(None),
-                            Report.status.in_((Status.SUBMITTED, Status.ACCEPTED)))
+                            Report.status.in_(OPEN_STATUSES))
     return query
 
 
@@ -583,61 +294,13 @@ def feed(filters: FeedFilters, *, before_id: int | None = None, limit: int = 20,
     return list(rows[:limit]), next_cursor
 
 
-@dataclass
-class InboxFilters:
-    status: str | None = None  # None = open (submitted or accepted)
-    level: str | None = None
-    category_id: int | None = None
-    overdue: bool = False
+def inbox(user, filters: case_queries.InboxFilters, *, limit: int = 50) -> list:
+    """The official's inbox (:func:`app.cases.queries.inbox`), every kind of case."""
+    return case_queries.inbox(user, filters, limit=limit)
 
 
-def _scope_clause(user):
-    from app.auth.permissions import is_city_admin
-
-    if is_city_admin(user):
-        return sa.true()
-    clauses = []
-    if user.ward_ids:
-        clauses.append(sa.and_(Report.unit_type == UnitType.WARD, Report.unit_ward_id.in_(user.ward_ids)))
-    if user.agency_ids:
-        clauses.append(sa.and_(Report.unit_type == UnitType.AGENCY,
-                               Report.unit_agency_id.in_(user.agency_ids)))
-    return sa.or_(*clauses) if clauses else sa.false()
-
-
-def inbox(user, filters: InboxFilters, *, limit: int = 50) -> list[Report]:
-    """Reports of the official's units, by deadline (earliest first).
-
-    One query per status, each ordered by (due_at, id) so the inbox indexes deliver the rows
-    in order without sorting every open report of the unit; the short lists are then merged.
-    """
-    statuses = [filters.status] if filters.status in set(Status) else [Status.SUBMITTED, Status.ACCEPTED]
-    rows: list[Report] = []
-    for status in statuses:
-        query = sa.select(Report).where(_scope_clause(user), Report.status == status).options(
-            joinedload(Report.category), joinedload(Report.ward))
-        if filters.level in set(Level):
-            query = query.where(Report.level == filters.level)
-        if filters.category_id:
-            query = query.where(Report.category_id == filters.category_id)
-        if filters.overdue:
-            query = query.where(Report.overdue_since.is_not(None))
-        query = query.order_by(Report.due_at, Report.id) if status in OPEN_STATUSES else query.order_by(Report.id)
-        rows.extend(db.session.scalars(query.limit(limit)).unique())
-    rows.sort(key=lambda r: (r.due_at is None, r.due_at or r.created_at, r.id))
-    return rows[:limit]
-
-
-def inbox_counts(user) -> dict[str, int]:
-    rows = db.session.execute(
-        sa.select(Report.status, sa.func.count()).where(_scope_clause(user)).group_by(Report.status)
-    ).all()
-    counts = {str(s): 0 for s in Status}
-    counts.update({status: n for status, n in rows})
-    counts["overdue"] = db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(
-        _scope_clause(user), Report.overdue_since.is_not(None),
-        Report.status.in_((Status.SUBMITTED, Status.ACCEPTED)))) or 0
-    return counts
+InboxFilters = case_queries.InboxFilters
+inbox_counts = case_queries.inbox_counts
 
 
 def reports_of(user, *, limit: int = 50) -> list[Report]:
@@ -656,10 +319,6 @@ def active_categories() -> list[Category]:
     return list(db.session.scalars(
         sa.select(Category).where(Category.active).options(selectinload(Category.questions))
         .order_by(Category.position, Category.id)))
-
-
-def timeline(report: Report, *, internal: bool) -> list[ReportEvent]:
-    return [e for e in report.events if e.public or internal]
 
 
 def followed_by(user, *, limit: int = 50) -> list[Report]:

@@ -7,7 +7,7 @@ Definitions, so that the page, the CSV exports and the tests count the same way:
 * resolved: answered as fixed (``resolved_at`` set and not rejected); rejected: turned down;
   finished: resolved or rejected (closed ones included).
 * on time: resolved no later than the resolve deadline in force at that moment
-  (``Report.resolved_on_time``, recorded by ``reports.services.resolve``); the share is of the
+  (``Case.resolved_on_time``, recorded by ``app.cases.services.resolve``); the share is of the
   resolved reports.
 * time to accept: working time from filing to acceptance; time to resolve: working time from
   the (latest) acceptance to the answer. Both are recorded at the transition with the
@@ -36,9 +36,13 @@ from flask import current_app
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
+from app.cases import queries
+from app.cases.kinds import case_type
+from app.cases.models import Case
+from app.cases.permissions import scope_clause
 from app.extensions import db
 from app.places.models import Agency, Ward
-from app.reports import services as reports
+from app.reports import kind as _report_kind  # noqa: F401  (the report kind is registered)
 from app.reports.models import Category, Report, Status, UnitType
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -107,7 +111,7 @@ class Scope:
         if is_city_admin(user):
             return cls()
         key = ("units", tuple(sorted(user.ward_ids)), tuple(sorted(user.agency_ids)))
-        return cls(key, reports._scope_clause(user))
+        return cls(key, scope_clause(user))
 
 
 CITY = Scope()
@@ -170,17 +174,23 @@ def _count_if(condition) -> sa.ColumnElement:
                                                 else_=sa.literal_column("0"))), 0)
 
 
-_RESOLVED = sa.and_(Report.resolved_at.is_not(None), Report.reject_reason.is_(None))
-_COUNTS = {
-    "received": sa.func.count(),
-    "resolved": _count_if(_RESOLVED),
-    "rejected": _count_if(Report.reject_reason.is_not(None)),
-    "finished": _count_if(Report.resolved_at.is_not(None)),
-    "on_time": _count_if(sa.and_(_RESOLVED, Report.resolved_on_time.is_(True))),
-    "overdue": _count_if(sa.and_(Report.status.in_(OPEN), Report.overdue_since.is_not(None))),
-    "rated": _count_if(Report.satisfied.is_not(None)),
-    "satisfied": _count_if(Report.satisfied.is_(True)),
-}
+def _resolved(model) -> sa.ColumnElement[bool]:
+    return sa.and_(model.resolved_at.is_not(None), model.reject_reason.is_(None))
+
+
+def _count_columns(model) -> dict[str, sa.ColumnElement]:
+    """The counted figures over ``model`` (``Case`` or a kind's model)."""
+    resolved = _resolved(model)
+    return {
+        "received": sa.func.count(),
+        "resolved": _count_if(resolved),
+        "rejected": _count_if(model.reject_reason.is_not(None)),
+        "finished": _count_if(model.resolved_at.is_not(None)),
+        "on_time": _count_if(sa.and_(resolved, model.resolved_on_time.is_(True))),
+        "overdue": _count_if(sa.and_(model.status.in_(OPEN), model.overdue_since.is_not(None))),
+        "rated": _count_if(model.satisfied.is_not(None)),
+        "satisfied": _count_if(model.satisfied.is_(True)),
+    }
 
 
 def _month_of(column) -> sa.ColumnElement:
@@ -196,27 +206,28 @@ def _month_of(column) -> sa.ColumnElement:
                             sa.literal_column(f"'+{HANOI_OFFSET_HOURS} hours'"))
 
 
-def _where(period: Period, scope: Scope) -> list:
+def _where(period: Period, scope: Scope, model=Report) -> list:
     start, end = period.bounds()
-    clauses = [Report.created_at >= start, Report.created_at < end]
+    clauses = [model.created_at >= start, model.created_at < end]
     if scope.clause is not None:
         clauses.append(scope.clause)
     return clauses
 
 
-def _counts(group, where) -> dict:
+def _counts(group, where, model) -> dict:
     """{group key: Figures} with the counts filled in; the key is None without a group."""
-    columns = [c.label(name) for name, c in _COUNTS.items()]
-    query = sa.select(*columns).where(*where)
+    counted = _count_columns(model)
+    columns = [c.label(name) for name, c in counted.items()]
+    query = sa.select(*columns).select_from(model).where(*where)
     if group is not None:
-        query = sa.select(group.label("g"), *columns).where(*where).group_by(group)
+        query = sa.select(group.label("g"), *columns).select_from(model).where(*where).group_by(group)
     result = {}
     for row in db.session.execute(query).mappings():
-        result[row.get("g")] = Figures(**{name: int(row[name]) for name in _COUNTS})
+        result[row.get("g")] = Figures(**{name: int(row[name]) for name in counted})
     return result
 
 
-def _percentiles(group, value, where, quantiles=(50, 90)) -> dict:
+def _percentiles(group, value, where, model, quantiles=(50, 90)) -> dict:
     """{group key: (value at each quantile in percent)} by linear interpolation (see above).
 
     Ranks come from ``ROW_NUMBER()`` and ``COUNT(*)`` over the group; the value at 0-based
@@ -229,7 +240,7 @@ def _percentiles(group, value, where, quantiles=(50, 90)) -> dict:
         key.label("g"), value.label("v"),
         (sa.func.row_number().over(order_by=value, **partition) - 1).label("r"),
         sa.func.count().over(**partition).label("n"),
-    ).where(*where, value.is_not(None)).subquery()
+    ).select_from(model).where(*where, value.is_not(None)).subquery()
     columns = []
     for q in quantiles:
         position = sa.literal_column(str(q)) * (ranked.c.n - 1)
@@ -245,12 +256,12 @@ def _percentiles(group, value, where, quantiles=(50, 90)) -> dict:
             for row in db.session.execute(query)}
 
 
-def _grouped(group, where) -> dict:
-    figures = _counts(group, where)
+def _grouped(group, where, model=Report) -> dict:
+    figures = _counts(group, where, model)
     timings = {
-        ("accept_median", "accept_p90"): _percentiles(group, Report.accept_working_seconds, where),
+        ("accept_median", "accept_p90"): _percentiles(group, model.accept_working_seconds, where, model),
         ("resolve_median", "resolve_p90"): _percentiles(
-            group, Report.resolve_working_seconds, sa.and_(*where, _RESOLVED)),
+            group, model.resolve_working_seconds, [sa.and_(*where, _resolved(model))], model),
     }
     for names, values in timings.items():
         for key, seconds in values.items():
@@ -290,15 +301,23 @@ def accounts() -> dict[str, int]:
     return counts
 
 
-def compute(period: Period, scope: Scope = CITY) -> Statistics:
-    where = _where(period, scope)
-    city = _grouped(None, where).get(None, Figures())
-    wards = _named(_grouped(Report.ward_id, where), Ward, lambda w: w.name)
-    categories = _named(_grouped(Report.category_id, where), Category, lambda c: c.name_en)
-    by_month = _grouped(_month_of(Report.created_at), where)
+def compute(period: Period, scope: Scope = CITY, kind: str | None = "report") -> Statistics:
+    """The figures of the cases of ``kind`` received in ``period`` (every kind when None).
+
+    Wards are where a report is; for other kinds (and all kinds together) the ward in charge.
+    Categories exist only for field reports.
+    """
+    model = case_type(kind).model if kind else Case
+    where = _where(period, scope, model)
+    city = _grouped(None, where, model).get(None, Figures())
+    location = model.ward_id if hasattr(model, "ward_id") else model.unit_ward_id
+    wards = _named(_grouped(location, where, model), Ward, lambda w: w.name)
+    categories = (_named(_grouped(model.category_id, where, model), Category, lambda c: c.name_en)
+                  if hasattr(model, "category_id") else [])
+    by_month = _grouped(_month_of(model.created_at), where, model)
     months = [Row(m, m, m, by_month.get(m, Figures())) for m in period.months()]
     league, not_ranked = _league(_grouped(
-        Report.unit_ward_id, [*where, Report.unit_type == UnitType.WARD]))
+        model.unit_ward_id, [*where, model.unit_type == UnitType.WARD], model))
     return Statistics(period, city, wards, categories, months, league, not_ranked,
                       accounts() if scope.is_city else {})
 
@@ -314,16 +333,16 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def statistics(period: Period, scope: Scope = CITY) -> Statistics:
-    """:func:`compute`, cached per (period, scope) for ``STATS_CACHE_SECONDS`` (60 s)."""
+def statistics(period: Period, scope: Scope = CITY, kind: str | None = "report") -> Statistics:
+    """:func:`compute`, cached per (period, scope, kind) for ``STATS_CACHE_SECONDS`` (60 s)."""
     ttl = current_app.config.get("STATS_CACHE_SECONDS", CACHE_SECONDS)
-    key = (period, scope.key)
+    key = (period, scope.key, kind)
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
-    result = compute(period, scope)
+    result = compute(period, scope, kind)
     if ttl > 0:
         with _cache_lock:
             # Drop expired entries so that many different periods cannot pile up.
@@ -384,6 +403,6 @@ def public_reports(period: Period, scope: Scope = CITY, *, include_hidden: bool 
 
 
 def overdue_reports(user, *, limit: int = 50):
-    """The official's open reports past their deadline, most overdue first."""
-    return reports.inbox(user, reports.InboxFilters(overdue=True), limit=limit)
+    """The official's open cases past their deadline, most overdue first."""
+    return queries.inbox(user, queries.InboxFilters(overdue=True), limit=limit)
 

@@ -3,8 +3,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
+from app.core.workcal import Holiday
 from app.extensions import db
-from app.reports.models import Holiday
 from tests.conftest import csrf_token
 
 

@@ -32,9 +32,10 @@ def test_backup_then_restore_finds_every_report_and_photo(app, make_user, make_r
     # Disaster: the reports and the photo files are gone.
     with app.app_context():
         db.session.execute(sa.delete(ReportPhoto))
-        db.session.execute(sa.text("DELETE FROM report_events"))
+        db.session.execute(sa.text("DELETE FROM case_events"))
         db.session.execute(sa.text("DELETE FROM notifications"))
         db.session.execute(sa.delete(Report))
+        db.session.execute(sa.text("DELETE FROM cases"))
         db.session.commit()
         for key in keys:
             storage.delete(key)

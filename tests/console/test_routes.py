@@ -206,9 +206,9 @@ def test_accept_sets_the_level_and_a_new_deadline(app, client, sign_in, citizen,
     report = report_of(report_id)
     assert (report.status, report.level) == ("accepted", "urgent")
     with app.app_context():
-        from app.reports import services
+        from app.core.workcal import due_after
 
-        assert report.due_at == services.due_after(report.accepted_at, 4)
+        assert report.due_at == due_after(report.accepted_at, 4)
     assert report.due_at != before.due_at
     assert [e.kind for e in report.events][-1] == "accepted"
     page = client.get(response.headers["Location"]).get_data(as_text=True)

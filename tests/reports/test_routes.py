@@ -329,8 +329,8 @@ def test_report_page_shows_deadline_and_time_left(client, citizen, make_report):
 
 
 def test_time_left_counts_working_hours(app, make_user, make_report):
-    from app.reports.filters import time_left
-    from app.reports.services import calendar
+    from app.cases.display import time_left
+    from app.core.workcal import calendar
 
     report_id = make_report(make_user())
     monday = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # 09:00 in Hanoi

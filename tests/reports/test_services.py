@@ -13,17 +13,17 @@ from PIL.TiffImagePlugin import IFDRational
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
+from app.cases.models import Case, CaseEvent
+from app.core.workcal import Holiday, calendar
 from app.extensions import db
 from app.notifications.models import Notification
 from app.places import services as places
 from app.reports import services
 from app.reports.models import (
     Category,
-    Holiday,
     Level,
     PhotoKind,
     Report,
-    ReportEvent,
     Status,
     UnitType,
 )
@@ -99,7 +99,7 @@ def test_filing_routes_to_the_ward_with_an_accept_deadline(ctx, make_user):
     report = file_report(citizen)
     assert report.status == Status.SUBMITTED
     assert report.unit_type == UnitType.WARD and report.unit_ward.codename == "phuong_hoan_kiem"
-    expected = services.calendar().add_working_time(report.created_at, timedelta(hours=8))
+    expected = calendar().add_working_time(report.created_at, timedelta(hours=8))
     assert report.due_at == expected
     assert [p.kind for p in report.photos] == [PhotoKind.REPORT]
     assert report.events[0].kind == "submitted"
@@ -116,7 +116,7 @@ def test_agency_categories_route_to_the_agency(ctx, make_user):
 def test_holidays_push_the_deadline(ctx, make_user):
     citizen = user(make_user)
     base = file_report(citizen)
-    local_day = base.due_at.astimezone(services.calendar().tz).date()
+    local_day = base.due_at.astimezone(calendar().tz).date()
     db.session.add(Holiday(day=local_day, name="test"))
     db.session.commit()
     later = file_report(citizen)
@@ -144,7 +144,7 @@ def test_transitions_follow_the_state_machine(ctx, make_user):
         services.resolve(report, official, "done", [])
     services.accept(report, official, Level.URGENT)
     assert report.status == Status.ACCEPTED and report.level == Level.URGENT
-    assert report.due_at == services.calendar().add_working_time(report.accepted_at, timedelta(hours=4))
+    assert report.due_at == calendar().add_working_time(report.accepted_at, timedelta(hours=4))
     with pytest.raises(WorkflowError):
         services.accept(report, official, Level.NORMAL)
     with pytest.raises(WorkflowError, match="result_photo_required"):
@@ -165,7 +165,7 @@ def test_the_database_refuses_an_unknown_status(ctx, make_user):
     report = file_report(user(make_user))
     db.session.execute(sa.text("SAVEPOINT s"))
     with pytest.raises(sa.exc.IntegrityError):
-        db.session.execute(sa.update(Report).where(Report.id == report.id).values(status="lost"))
+        db.session.execute(sa.update(Case).where(Case.id == report.id).values(status="lost"))
     db.session.rollback()
 
 
@@ -366,6 +366,6 @@ def test_events_record_actor_and_statuses(ctx, make_user):
     official = user(make_user, role="ward_official", ward="phuong_hoan_kiem")
     report = file_report(user(make_user))
     services.accept(report, official, Level.NORMAL)
-    event = db.session.scalar(sa.select(ReportEvent).where(ReportEvent.kind == "accepted"))
+    event = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.kind == "accepted"))
     assert (event.actor_id, event.from_status, event.to_status) == (official.id, "submitted", "accepted")
     assert event.data == {"level": "normal"}
