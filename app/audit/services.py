@@ -21,7 +21,7 @@ def record(action: str, obj=None, *, actor=None, object_type: str | None = None,
     """
     if obj is not None:
         db.session.flush()
-        object_type = object_type or obj.__tablename__
+        object_type = object_type or obj.__table__.name
         object_id = obj.id
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user

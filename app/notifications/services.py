@@ -76,8 +76,8 @@ def describe(notifications: Sequence[Notification]) -> list[tuple[Notification, 
         fn = registry.describer(subject_type)
         if fn is not None:
             described.update(fn(notes))
-    fallback = Described(gettext("Something you follow was updated."))
-    return [(note, described.get(note.id, fallback)) for note in notifications]
+    return [(note, described.get(note.id) or Described(gettext("Something you follow was updated.")))
+            for note in notifications]
 
 
 def mark_all_read(user) -> int:
