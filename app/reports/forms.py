@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.core.forms import BaseForm
+from app.core.text import ForbiddenCharacterError, normalize_text
 from app.reports.models import QuestionKind
 
 DESCRIPTION_MIN = 10
@@ -36,9 +36,8 @@ def _to_id(value) -> int | None:
 
 
 def _clean_text(value):
-    if not isinstance(value, str):
-        return value
-    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+    """Surrounding blanks off; the base form has normalised the text already."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def _coordinate(value: str | None) -> float | None:
@@ -52,7 +51,7 @@ def _coordinate(value: str | None) -> float | None:
     return number
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     category = RadioField(_l("What is the problem?"), coerce=_to_id, validate_choice=False)
     description = TextAreaField(
         _l("Describe the problem"), filters=[_clean_text],
@@ -130,7 +129,11 @@ def parse_answers(category, formdata) -> tuple[dict, dict[int, str]]:
             elif question.required:
                 errors[question.id] = str(_l("Choose at least one option."))
             continue
-        value = _clean_text(formdata.get(name, "")) or ""
+        try:
+            value = normalize_text(formdata.get(name, "")).strip()
+        except ForbiddenCharacterError as error:
+            errors[question.id] = str(error.args[0])
+            continue
         if question.kind == QuestionKind.SINGLE:
             if value and value not in allowed:
                 errors[question.id] = str(_l("Choose among the options shown."))
@@ -148,7 +151,7 @@ def parse_answers(category, formdata) -> tuple[dict, dict[int, str]]:
     return answers, errors
 
 
-class RateForm(FlaskForm):
+class RateForm(BaseForm):
     satisfied = RadioField(
         _l("Are you satisfied with the answer?"),
         validate_choice=False,
@@ -164,7 +167,7 @@ class RateForm(FlaskForm):
             raise ValidationError(_l("Choose whether you are satisfied."))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(BaseForm):
     reason = TextAreaField(
         _l("Why is the problem not solved?"), filters=[_clean_text],
         validators=[
