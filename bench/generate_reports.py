@@ -93,6 +93,11 @@ def generate(app, count: int, rng: random.Random) -> None:
             category = rng.choice(categories)
             ward = rng.choice(wards)
             created = now - timedelta(days=730 * (1 - n / count), minutes=rng.randrange(0, 600))
+            # Later steps at their usual distance, squeezed for recent reports so none is after now.
+            age = now - created
+            accepted_at, resolved_at, closed_at = (
+                created + min(step, age * share) for step, share in
+                ((timedelta(hours=2), 0.25), (timedelta(days=3), 0.5), (timedelta(days=5), 0.75)))
             status = rng.choice(STATUSES)
             level = None if status == "submitted" else rng.choice(["normal", "normal", "urgent", "complex"])
             if status == "submitted":
@@ -111,9 +116,9 @@ def generate(app, count: int, rng: random.Random) -> None:
                 "status": status, "level": level, "unit_type": "agency" if agency else "ward",
                 "unit_ward_id": None if agency else ward, "unit_agency_id": category.agency_id if agency else None,
                 "due_at": due, "overdue_since": due if due is not None and due < now else None,
-                "accepted_at": created + timedelta(hours=2) if level else None,
-                "resolved_at": created + timedelta(days=3) if status in ("resolved", "closed", "rejected") else None,
-                "closed_at": created + timedelta(days=5) if status == "closed" else None,
+                "accepted_at": accepted_at if level else None,
+                "resolved_at": resolved_at if status in ("resolved", "closed", "rejected") else None,
+                "closed_at": closed_at if status == "closed" else None,
                 "reopened": False, "proof_flagged": False, "hidden": False, "followers_count": 0,
             })
             key, processed = shared[rid % len(shared)]
