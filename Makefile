@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# flask run serves on these, and the app derives the VNeID sandbox's issuer from the same
+# values, so every command (seed, run) agrees on it.
+export FLASK_RUN_HOST := $(HOST)
+export FLASK_RUN_PORT := $(PORT)
 
 .PHONY: run test lint fmt babel babel-extract babel-update babel-compile worker e2e bench migrate seed clean
 
@@ -30,9 +34,10 @@ seed: migrate
 	$(BIN)/flask places load
 	$(BIN)/flask demo seed
 
-## make run: install, migrate, load demo data and serve http://127.0.0.1:5000 (SQLite, VNeID sandbox)
+## make run: install, migrate, load demo data and serve http://127.0.0.1:5000 (SQLite, VNeID sandbox);
+## background jobs (notifications, deadlines) run inside the server's process in development
 run: seed
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask run
 
 ## make test: the whole test suite (SQLite; TEST_DATABASE_URL=postgresql+psycopg://… for PostgreSQL)
 test: $(VENV)/.installed-dev babel-compile
@@ -41,6 +46,7 @@ test: $(VENV)/.installed-dev babel-compile
 e2e: $(VENV)/.installed-dev babel-compile
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
+## make worker: the job consumer on its own, as production runs it (make run needs none)
 worker: migrate
 	$(BIN)/flask jobs worker
 

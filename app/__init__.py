@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import extensions as ext
     from app import models  # noqa: F401
-    from app.core import assets, database, errors, jobs, security
+    from app.core import assets, database, errors, filters, jobs, security
     from app.core import i18n as core_i18n
 
     ext.db.init_app(app)
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     ext.limiter.init_app(app)
     ext.oauth.init_app(app)
     core_i18n.init_app(app)
+    filters.init_app(app)
     database.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -82,13 +82,18 @@ class BaseConfig:
     OIDC_CLAIM_PHONE = "phone_number"
     # The app's own VNeID stand-in, see app/devidp. Never on in production.
     DEV_IDP_ENABLED = False
-    DEV_IDP_ISSUER = "http://127.0.0.1:5000/dev-idp"
+    # None: the address the development server listens on (see served_origin), so that
+    # `PORT=5104 make run` has its sandbox at 5104 and never trusts whatever listens on 5000.
+    DEV_IDP_ISSUER: str | None = None
     DEV_IDP_CLIENT_ID = "cdtd-web"
 
     SMS_BACKEND = "log"
     IDENTITY_VERIFIER = "dev"
 
     JOBS_IMMEDIATE = False
+    # Run the job consumer inside the web server's process (development: `make run` alone
+    # must deliver notifications). Production runs `flask jobs worker` beside the server.
+    JOBS_IN_PROCESS = False
 
     DEMO_TOOLS = False
     # How many reverse proxies stand in front of the app: their X-Forwarded-For/-Proto/-Host
@@ -123,12 +128,14 @@ class DevelopmentConfig(BaseConfig):
     DEV_IDP_ENABLED = True
     SMS_BACKEND = "dev"
     DEMO_TOOLS = True
+    JOBS_IN_PROCESS = True
 
 
 class TestConfig(DevelopmentConfig):
     APP_ENV = "test"
     TESTING = True
     JOBS_IMMEDIATE = True
+    JOBS_IN_PROCESS = False
     RATELIMIT_ENABLED = True
     COMPRESS_REGISTER = True
 
@@ -169,6 +176,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "DEV_IDP_ENABLED": bool,
     "DEV_IDP_ISSUER": str,
     "JOBS_IMMEDIATE": bool,
+    "JOBS_IN_PROCESS": bool,
     "HUEY_SQLITE_PATH": str,
     "UPLOAD_FOLDER": str,
     "TRUSTED_PROXIES": int,
@@ -177,6 +185,21 @@ _ENV_SETTINGS: dict[str, type] = {
     "VAPID_PUBLIC_KEY": str,
     "VAPID_SUBJECT": str,
 }
+
+
+def served_origin(config) -> str:
+    """The origin the development server serves, from the settings ``flask run`` itself reads
+    (``FLASK_RUN_HOST``/``FLASK_RUN_PORT``, which ``make run`` sets from ``HOST``/``PORT``), or
+    ``SERVER_NAME`` when the app is served under a name of its own."""
+    if config.get("SERVER_NAME"):
+        return f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config['SERVER_NAME']}"
+    host = os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
+    port = os.environ.get("FLASK_RUN_PORT") or os.environ.get("PORT") or "5000"
+    if host in {"0.0.0.0", "::", "localhost"}:  # noqa: S104  (a bind-all address, not a bind)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{int(port)}"
 
 
 def load_config(app, overrides: dict | None = None) -> None:
@@ -210,6 +233,8 @@ def load_config(app, overrides: dict | None = None) -> None:
     if not app.config.get("DATA_KEY"):
         app.config["DATA_KEY"] = _instance_secret(instance, "data_key")
     if app.config["DEV_IDP_ENABLED"]:
+        if not app.config.get("DEV_IDP_ISSUER"):
+            app.config["DEV_IDP_ISSUER"] = served_origin(app.config) + "/dev-idp"
         app.config["DEV_IDP_CLIENT_SECRET"] = _instance_secret(instance, "dev_idp_client_secret")
         # Without a provider of its own, development logs in through the built-in sandbox.
         if not app.config.get("OIDC_ISSUER"):

@@ -168,7 +168,7 @@ def replay(server: common.Server, ds: common.Dataset, posts: int = REPLAYS) -> R
     try:
         with engine.connect() as conn:
             run.reports = conn.execute(sa.text(
-                "SELECT count(*) FROM reports WHERE reporter_id = :u AND submission_id = :s"),
+                "SELECT count(*) FROM cases WHERE requester_id = :u AND submission_id = :s"),
                 {"u": user_id, "s": sid}).scalar_one()
     finally:
         engine.dispose()

@@ -59,9 +59,10 @@ def generate(app, count: int, rng: random.Random) -> None:
     from app.extensions import db
     from app.places import services as places
     from app.places.models import Ward
-    from app.reports.models import Category, Report, ReportEvent, ReportPhoto
+    from app.cases.models import Case, CaseEvent
+    from app.core.workcal import calendar
+    from app.reports.models import Category, Report, ReportPhoto
     from app.reports.seed import load_categories
-    from app.reports.services import calendar
 
     upgrade()
     places.ensure_loaded()
@@ -82,7 +83,9 @@ def generate(app, count: int, rng: random.Random) -> None:
         storage.save(f"bench/shared-{i}-thumb.jpg", processed.thumb_data, processed.content_type)
         shared.append((key, processed))
     cal = calendar()
-    start_id = (db.session.scalar(sa.select(sa.func.max(Report.id))) or 0) + 1
+    start_id = (db.session.scalar(sa.select(sa.func.max(Case.id))) or 0) + 1
+    case_columns = {c.name for c in Case.__table__.columns}
+    report_columns = {c.name for c in Report.__table__.columns}
     now = datetime.now(UTC)
     began = time.perf_counter()
     conn = db.session.connection()
@@ -93,6 +96,11 @@ def generate(app, count: int, rng: random.Random) -> None:
             category = rng.choice(categories)
             ward = rng.choice(wards)
             created = now - timedelta(days=730 * (1 - n / count), minutes=rng.randrange(0, 600))
+            # Later steps at their usual distance, squeezed for recent reports so none is after now.
+            age = now - created
+            accepted_at, resolved_at, closed_at = (
+                created + min(step, age * share) for step, share in
+                ((timedelta(hours=2), 0.25), (timedelta(days=3), 0.5), (timedelta(days=5), 0.75)))
             status = rng.choice(STATUSES)
             level = None if status == "submitted" else rng.choice(["normal", "normal", "urgent", "complex"])
             if status == "submitted":
@@ -104,31 +112,34 @@ def generate(app, count: int, rng: random.Random) -> None:
             agency = category.unit_type == "agency"
             reports.append({
                 "id": rid, "created_at": created, "updated_at": created, "submitted_at": created,
-                "submission_id": f"bench-{rid}", "source": "bench", "reporter_id": rng.choice(reporter_ids),
+                "kind": "report", "submission_id": f"bench-{rid}", "source": "bench",
+                "requester_id": rng.choice(reporter_ids),
                 "category_id": category.id, "description": f"Phản ánh thử nghiệm số {rid}: ổ gà, rác thải.",
                 "answers": {}, "ward_id": ward, "lat": 21.0 + rng.uniform(-0.15, 0.15),
                 "lon": 105.85 + rng.uniform(-0.2, 0.2), "address": None, "show_name": False,
                 "status": status, "level": level, "unit_type": "agency" if agency else "ward",
                 "unit_ward_id": None if agency else ward, "unit_agency_id": category.agency_id if agency else None,
                 "due_at": due, "overdue_since": due if due is not None and due < now else None,
-                "accepted_at": created + timedelta(hours=2) if level else None,
-                "resolved_at": created + timedelta(days=3) if status in ("resolved", "closed", "rejected") else None,
-                "closed_at": created + timedelta(days=5) if status == "closed" else None,
+                "accepted_at": accepted_at if level else None,
+                "resolved_at": resolved_at if status in ("resolved", "closed", "rejected") else None,
+                "closed_at": closed_at if status == "closed" else None,
                 "reopened": False, "proof_flagged": False, "hidden": False, "followers_count": 0,
             })
             key, processed = shared[rid % len(shared)]
             photos.append({
-                "created_at": created, "report_id": rid, "owner_id": reports[-1]["reporter_id"],
+                "created_at": created, "report_id": rid, "owner_id": reports[-1]["requester_id"],
                 "token": f"bench-{rid}", "kind": "report", "position": 0, "key": key,
                 "thumb_key": key.removesuffix(".jpg") + "-thumb.jpg", "width": processed.width,
                 "height": processed.height, "thumb_width": processed.thumb_width,
                 "thumb_height": processed.thumb_height, "sha256": processed.sha256, "hidden": False,
             })
-            events.append({"report_id": rid, "created_at": created, "actor_id": reports[-1]["reporter_id"],
+            events.append({"case_id": rid, "created_at": created, "actor_id": reports[-1]["requester_id"],
                            "kind": "submitted", "public": True, "to_status": "submitted", "data": {}})
-        conn.execute(sa.insert(Report.__table__), reports)
+        conn.execute(sa.insert(Case.__table__), [{k: v for k, v in r.items() if k in case_columns} for r in reports])
+        conn.execute(sa.insert(Report.__table__), [{k: v for k, v in r.items() if k in report_columns}
+                                                   for r in reports])
         conn.execute(sa.insert(ReportPhoto.__table__), photos)
-        conn.execute(sa.insert(ReportEvent.__table__), events)
+        conn.execute(sa.insert(CaseEvent.__table__), events)
         db.session.commit()
         conn = db.session.connection()
         done = min(count, batch_start + BATCH)
@@ -137,7 +148,7 @@ def generate(app, count: int, rng: random.Random) -> None:
     if conn.dialect.name == "postgresql":
         db.session.commit()
         conn = db.session.connection()
-        conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT max(id) FROM reports))")
+        conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))")
         conn.exec_driver_sql("ANALYZE")
     else:
         conn.exec_driver_sql("ANALYZE")

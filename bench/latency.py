@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import common
 
 # Tables that grow with the number of reports: a full scan of one of them is a finding.
-BIG_TABLES = ("reports", "report_photos", "report_events", "report_followers", "audit_log", "notifications")
+BIG_TABLES = ("cases", "reports", "report_photos", "case_events", "report_followers", "audit_log", "notifications")
 
 
 def pages(ds: common.Dataset) -> dict[str, tuple[str, str | None]]:

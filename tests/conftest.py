@@ -79,6 +79,7 @@ def _restore_job_queue():
 
     saved = (jobs.huey._immediate, jobs.huey.storage, jobs._app)
     yield
+    jobs.stop_in_process_consumer()
     jobs.huey._immediate, jobs.huey.storage, jobs._app = saved
 
 

@@ -51,7 +51,8 @@ def test_environment_overrides_defaults(tmp_path, monkeypatch):
 
 
 def test_development_defaults_to_the_sandbox_provider(tmp_path, monkeypatch):
-    for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
+    for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "DEV_IDP_ISSUER", "SERVER_NAME",
+                 "FLASK_RUN_HOST", "FLASK_RUN_PORT", "PORT"):
         monkeypatch.delenv(name, raising=False)
     app = create_app({"APP_ENV": "development", "INSTANCE_PATH": str(tmp_path)})
     assert app.config["OIDC_ISSUER"] == "http://127.0.0.1:5000/dev-idp"

@@ -25,3 +25,55 @@ def test_demo_seed_is_idempotent_and_covers_every_role(app):
         assert by_sub["demo-citizen-lan"].roles == set()
         assert all(u.identity_level == 2 for u in users)
         assert by_sub["demo-citizen-lan"].get_cccd() == "001190012345"
+
+
+# Deadlines and expiry times are about the future by nature; everything else records something
+# that happened, which cannot be later than the moment the data was made.
+FUTURE_BY_NATURE = ("due_at", "expires_at", "until")
+
+
+def test_demo_data_has_nothing_later_than_the_moment_it_was_made(app):
+    from datetime import UTC, datetime
+
+    from app.core.models import UTCDateTime
+
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    now = datetime.now(UTC)
+    checked, late = 0, []
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for column in table.columns:
+                if not isinstance(column.type, UTCDateTime | sa.DateTime) or column.name.endswith(FUTURE_BY_NATURE):
+                    continue
+                latest = db.session.scalar(sa.select(sa.func.max(column)))
+                if latest is None:
+                    continue
+                if latest.tzinfo is None:
+                    latest = latest.replace(tzinfo=UTC)
+                checked += 1
+                if latest > now:
+                    late.append(f"{table.name}.{column.name} = {latest.isoformat()}")
+        db.session.remove()
+    assert checked >= 10
+    assert late == []
+
+
+def test_bench_generator_puts_nothing_in_the_future(app):
+    import random
+    from datetime import UTC, datetime
+    from importlib import util
+    from pathlib import Path
+
+    spec = util.spec_from_file_location("generate_reports", Path(__file__).parent.parent / "bench/generate_reports.py")
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with app.app_context():
+        module.generate(app, 300, random.Random(3))
+        now = datetime.now(UTC)
+        from app.reports.models import Report
+
+        for column in ("created_at", "submitted_at", "accepted_at", "resolved_at", "closed_at", "overdue_since"):
+            latest = db.session.scalar(sa.select(sa.func.max(getattr(Report, column))))
+            assert latest is None or latest <= now, column
+        db.session.remove()

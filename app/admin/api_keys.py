@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -14,13 +13,14 @@ from app.admin import bp
 from app.auth.decorators import require
 from app.auth.forms import invalid_status
 from app.auth.permissions import can_administer
+from app.core.forms import BaseForm
 from app.core.htmx import render
 from app.extensions import db
 from app.open311 import services as open311
 from app.open311.models import ApiKey
 
 
-class ApiKeyForm(FlaskForm):
+class ApiKeyForm(BaseForm):
     name = StringField(_l("Partner system"), validators=[
         DataRequired(message=_l("Name the partner system that will use the key.")), Length(max=120)])
 

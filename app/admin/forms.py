@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
+from app.core.forms import BaseForm
 
-class HolidayForm(FlaskForm):
+
+class HolidayForm(BaseForm):
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a date."))])
     name = StringField(_l("Name of the holiday"), validators=[
         DataRequired(message=_l("Give the holiday a name.")), Length(max=120)])
@@ -21,7 +22,7 @@ def _int_or_none(value):
     return int(value)
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(BaseForm):
     """A role with its scope; choices for ward and agency are filled in by the view."""
 
     role = SelectField(_l("Role"), choices=choices([
@@ -49,7 +50,7 @@ def _hours(label):
         NumberRange(min=1, max=MAX_HOURS, message=_l("Between %(min)s and %(max)s working hours."))])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(BaseForm):
     name = StringField(_l("Name (Vietnamese)"), validators=[
         DataRequired(message=_l("Give the category a name.")), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[
@@ -101,7 +102,7 @@ def parse_options(text: str) -> list[dict]:
     return options
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     code = _code(_l("Code"))
     label = StringField(_l("Question (Vietnamese)"), validators=[
         DataRequired(message=_l("Write the question.")), Length(max=200)])
@@ -124,7 +125,7 @@ class QuestionForm(FlaskForm):
             raise ValidationError(_l("Give at least two choices."))
 
 
-class AgencyNamesForm(FlaskForm):
+class AgencyNamesForm(BaseForm):
     name = StringField(_l("Name (Vietnamese)"), validators=[
         DataRequired(message=_l("Give the agency a name.")), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.cases.kinds import registered
 from app.cases.models import Case, Level, RejectReason, Status
 from app.cases.queries import InboxFilters
+from app.core.forms import BaseForm
 from app.extensions import db
 from app.places import services as places
 from app.places.models import Agency, Ward
@@ -49,7 +49,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class _Form(FlaskForm):
+class _Form(BaseForm):
     class Meta:
         # CSRFProtect checks every POST app-wide; several forms share one page and one token.
         csrf = False

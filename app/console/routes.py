@@ -248,7 +248,7 @@ def resolve_report(report_id: int):
         db.session.commit()
         return _handling_page(report, invalid_status(), resolve=form, drafts=drafts)
     return _done(report, lambda: cases.resolve(report, current_user, form.answer.data, drafts),
-                 _("Report #%(num)d resolved: the citizen has been told.", num=report.id))
+                 _("Report #%(num)d resolved: the citizen will be notified.", num=report.id))
 
 
 def _result_photos() -> tuple[list, list[str]]:

@@ -1,16 +1,26 @@
 """Background jobs with huey: SQLite storage by default, Redis when ``REDIS_URL`` is set.
 
 Tasks are declared with :func:`job`; each runs inside an application context. Tests run jobs
-immediately (``JOBS_IMMEDIATE``). Run the consumer with ``flask jobs worker`` (``make worker``).
+immediately (``JOBS_IMMEDIATE``). Production runs the consumer on its own with ``flask jobs
+worker`` (``make worker``); development (``JOBS_IN_PROCESS``) runs it in the server's process,
+started by the first request, so that ``make run`` alone delivers notifications and runs the
+periodic jobs.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import logging
+import threading
+from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from huey.api import Huey
+from huey.consumer import Consumer
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+log = logging.getLogger(__name__)
 
 huey = Huey("cdtd", immediate=True, storage_class=MemoryStorage)
 _app: Flask | None = None
@@ -28,6 +38,52 @@ def init_app(app: Flask) -> None:
     huey.immediate = bool(app.config["JOBS_IMMEDIATE"])
     huey.storage = huey.create_storage()
     app.extensions["huey"] = huey
+    if app.config.get("JOBS_IN_PROCESS") and not huey.immediate:
+        @app.before_request
+        def _start_consumer() -> None:
+            start_in_process_consumer(app)
+
+
+class _InProcessConsumer(Consumer):
+    def _set_signal_handlers(self) -> None:
+        """The server owns the process's signals, and this may not be its main thread."""
+
+
+_consumer: _InProcessConsumer | None = None
+_consumer_lock = threading.Lock()
+_consumer_lock_file = None
+
+
+def start_in_process_consumer(app: Flask) -> bool:
+    """Start a consumer in threads of this process, once; False if one runs already (here, or
+    in another process of the same instance, which holds the lock file)."""
+    global _consumer, _consumer_lock_file
+    if _consumer is not None:
+        return False
+    with _consumer_lock:
+        if _consumer is not None or huey.immediate:
+            return False
+        lock_file = open(Path(app.instance_path) / "jobs-consumer.lock", "a")
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock_file.close()
+            return False
+        consumer = _InProcessConsumer(huey, workers=2, worker_type="thread", periodic=True, max_delay=1.0)
+        consumer.start()
+        _consumer, _consumer_lock_file = consumer, lock_file
+        log.info("job consumer running in the server process")
+        return True
+
+
+def stop_in_process_consumer() -> None:
+    global _consumer, _consumer_lock_file
+    with _consumer_lock:
+        if _consumer is None:
+            return
+        _consumer.stop(graceful=True)
+        _consumer_lock_file.close()
+        _consumer = _consumer_lock_file = None
 
 
 def _in_app_context(fn):

@@ -1,8 +1,15 @@
-"""Text normalisation for Vietnamese search: "o ga" finds "ổ gà"."""
+"""Text hygiene: search folding, the one normalisation of incoming text, safe CSV cells, and the
+masking of personal numbers in public text."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import unicodedata
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
 
 
 def fold(text: str) -> str:
@@ -11,3 +18,104 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+# --- incoming text -------------------------------------------------------------------------
+
+class ForbiddenCharacterError(ValueError):
+    """The text holds a NUL, which no field may carry. ``args[0]`` is the translated message,
+    so WTForms turns it into a field error when a filter raises it."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _l("The text contains a character that is not allowed (NUL). "
+                                       "Please type it again."))
+
+
+# C0 and C1 controls but tab and newline, DEL, surrogates (never valid in UTF-8 nor XML) and the
+# two non-characters XML 1.0 forbids. CR is turned into a newline before this runs.
+_UNWANTED = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def normalize_text(s: str) -> str:
+    """The one normalisation of text at every boundary where it enters (forms, API, imports).
+
+    Line breaks become LF, control characters other than tab and newline are removed, the
+    result is Unicode NFC (Vietnamese typed on different keyboards compares equal). A NUL is
+    refused rather than dropped: it is never typed by a person. Check lengths on the result.
+    """
+    if "\x00" in s:
+        raise ForbiddenCharacterError()
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _UNWANTED.sub("", s))
+
+
+# --- CSV exports ---------------------------------------------------------------------------
+
+# A spreadsheet reads a cell starting with one of these as a formula (or a formula after a tab
+# or line break), whoever typed it: a citizen, an official or an admin naming a category.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value):
+    """``value`` as a CSV cell no spreadsheet evaluates: text that could start a formula gets a
+    leading apostrophe, which spreadsheets show as text. Numbers are left as they are."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START) or value.lstrip().startswith(_FORMULA_START[:4]):
+        return "'" + value
+    return value
+
+
+def csv_line(values: Iterable) -> str:
+    """One CSV record (with its line end) whose text cells are made safe by :func:`csv_cell`."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([csv_cell(v) for v in values])
+    return buffer.getvalue()
+
+
+# --- personal numbers in public text -------------------------------------------------------
+
+_SEP = r"[ .\-]?"
+_PERSONAL_NUMBER = re.compile(
+    # Not a piece of a longer number (1.000.000.000.000 đồng), but glued to letters is fine (sđt0912…).
+    # Two numbers may be joined by a dash: 0912345678-0987654321.
+    r"(?<![\d+])(?<!\d\.)(?:(?<!\d-)|(?=0))(?:"
+    # A 12-digit ID number (CCCD), also typed in groups: 001 190 012 345.
+    rf"\d(?:{_SEP}\d){{11}}"
+    # +84 / (+84) / 0084 / 84, then a 9-digit subscriber number (a leading (0) tolerated).
+    rf"|(?P<code>\+{_SEP}84|\(\+?84\)|0084|84){_SEP}(?:\(0\){_SEP}|0)?[235789](?:{_SEP}\d){{8}}"
+    # Mobiles: 0 + 9 digits.
+    rf"|0[35789](?:{_SEP}\d){{8}}"
+    # Landlines: (02x) + 8 digits.
+    rf"|\(?02\d\)?{_SEP}\d(?:{_SEP}\d){{7}}"
+    r")(?!\d)(?!\.\d)(?!-[1-9])"
+)
+MASK = "•"
+KEEP_DIGITS = 3
+
+
+def _mask(match: re.Match) -> str:
+    text = match.group(0)
+    # The country code says nothing about the person: keep it readable.
+    prefix = match.group("code") or ""
+    text = text[len(prefix):]
+    digits = sum(c.isdigit() for c in text)
+    seen, out = 0, []
+    for char in text:
+        if char.isdigit():
+            seen += 1
+            out.append(char if seen > digits - KEEP_DIGITS else MASK)
+        else:
+            out.append(char)
+    return prefix + "".join(out)
+
+
+def mask_personal_data(text: str | None) -> str:
+    """Phone numbers and 12-digit ID numbers in ``text`` with all but their last digits masked.
+
+    For public pages and the API: people type their phone number into a description or a
+    comment; the original stays in the database for the officials handling the report.
+    """
+    if not text:
+        return ""
+    return _PERSONAL_NUMBER.sub(_mask, str(text))

@@ -106,8 +106,13 @@ def seed_reports(count: int = 200, seed: int = 2026) -> int:
         if fate < 0.2 or age < timedelta(hours=6):
             created += 1
             continue  # still waiting to be accepted
+        # Nothing may happen after `now`: a step that would falls out, and the report stays
+        # in the state it had reached.
         accepted = filed + timedelta(hours=rng.uniform(1, 20))
-        with at(min(accepted, now)):
+        if accepted > now:
+            created += 1
+            continue
+        with at(accepted):
             if fate < 0.28:
                 services.reject(report, handler, rng.choice(list(RejectReason)[:2]),
                                 "Nội dung không thuộc thẩm quyền xử lý.")
@@ -124,8 +129,9 @@ def seed_reports(count: int = 200, seed: int = 2026) -> int:
         with at(resolved):
             result = services.store_photo(handler, rng.choice(fixed_pool), PhotoKind.RESULT)
             services.resolve(report, handler, rng.choice(ANSWERS), [result])
-        if fate < 0.9:
-            with at(resolved + timedelta(hours=rng.uniform(1, 30))):
+        rated = resolved + timedelta(hours=rng.uniform(1, 30))
+        if fate < 0.9 and rated <= now:
+            with at(rated):
                 satisfied = rng.random() < 0.8
                 services.rate(report, report.reporter, satisfied,
                               "Cảm ơn cán bộ phường." if satisfied else "Chưa xử lý triệt để.")

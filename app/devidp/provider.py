@@ -8,7 +8,6 @@ kept is the short-lived authorization codes (see :mod:`app.devidp.codes`).
 from __future__ import annotations
 
 import hmac
-import re
 import time
 from urllib.parse import urlsplit
 
@@ -17,7 +16,7 @@ from authlib.oauth2.rfc6749 import ClientMixin, InvalidRequestError, grants, sco
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator, JWTBearerTokenValidator
 from authlib.oidc.core import OpenIDCode, UserInfo
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 
 from app.devidp import codes, keys, store
 
@@ -25,8 +24,7 @@ SCOPES = ("openid", "profile", "phone")
 ACCESS_TOKEN_TTL = 10 * 60
 ID_TOKEN_TTL = 10 * 60
 CALLBACK_PATH = "/auth/vneid/callback"
-# Development only (the sandbox never runs in production): the app on this machine, any port.
-_LOCAL_CALLBACK = re.compile(r"http://(127\.0\.0\.1|localhost)(:\d{1,5})?" + re.escape(CALLBACK_PATH))
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 TOKEN_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 
 
@@ -83,7 +81,7 @@ class SandboxClient(ClientMixin):
         return " ".join(s for s in scope_to_list(scope) or () if s in SCOPES)
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri in configured_redirect_uris() or is_local_callback(redirect_uri)
+        return is_local_callback(redirect_uri)
 
     def check_client_secret(self, client_secret: str) -> bool:
         return hmac.compare_digest(client_secret.encode(), self.client_secret.encode())
@@ -98,8 +96,33 @@ class SandboxClient(ClientMixin):
         return grant_type == "authorization_code"
 
 
+def _callbacks_of(origin: str) -> set[str]:
+    """The app's callback at ``origin`` and, for a loopback origin, under the machine's other
+    name on the same port (an app opened as localhost sends its callback there)."""
+    parts = urlsplit(origin)
+    uris = {f"{parts.scheme}://{parts.netloc}{CALLBACK_PATH}"}
+    if parts.hostname in LOOPBACK_NAMES:
+        port = f":{parts.port}" if parts.port else ""
+        uris |= {f"{parts.scheme}://{name}{port}{CALLBACK_PATH}" for name in LOOPBACK_NAMES}
+    return uris
+
+
+def allowed_redirect_uris() -> set[str]:
+    """Only the app's own callback: on the sandbox's origin, on the origin this request came
+    to (the same application serves both), and on ``SERVER_NAME`` if set. Never a callback
+    on another port, where another program could be listening."""
+    uris = _callbacks_of(issuer())
+    if has_request_context():
+        uris |= _callbacks_of(request.host_url)
+    server_name = current_app.config.get("SERVER_NAME")
+    if server_name:
+        scheme = current_app.config.get("PREFERRED_URL_SCHEME") or "http"
+        uris.add(f"{scheme}://{server_name}{CALLBACK_PATH}")
+    return uris
+
+
 def is_local_callback(redirect_uri: str) -> bool:
-    return bool(_LOCAL_CALLBACK.fullmatch(redirect_uri))
+    return redirect_uri in allowed_redirect_uris()
 
 
 def configured_redirect_uris() -> list[str]:

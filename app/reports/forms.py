@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.core import questions
+from app.core.forms import BaseForm
+from app.core.text import ForbiddenCharacterError, normalize_text
 
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 4000
@@ -36,9 +36,8 @@ def _to_id(value) -> int | None:
 
 
 def _clean_text(value):
-    if not isinstance(value, str):
-        return value
-    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+    """Surrounding blanks off; the base form has normalised the text already."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def _coordinate(value: str | None) -> float | None:
@@ -52,7 +51,7 @@ def _coordinate(value: str | None) -> float | None:
     return number
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     category = RadioField(_l("What is the problem?"), coerce=_to_id, validate_choice=False)
     description = TextAreaField(
         _l("Describe the problem"), filters=[_clean_text],
@@ -117,14 +116,21 @@ def parse_answers(category, formdata) -> tuple[dict, dict[int, str]]:
     """
     if category is None:
         return {}, {}
-    given = {q.code: [_clean_text(v) or "" for v in formdata.getlist(f"answer-{q.id}")]
-             for q in category.questions}
+    given: dict[str, list[str]] = {}
+    errors: dict[int, str] = {}
+    for question in category.questions:
+        try:
+            given[question.code] = [normalize_text(v).strip() for v in formdata.getlist(f"answer-{question.id}")]
+        except ForbiddenCharacterError as error:
+            errors[question.id] = str(error.args[0])
     answers, problems = questions.validate(category.questions, given)
-    errors = {q.id: questions.problem_message(problems[q.code]) for q in category.questions if q.code in problems}
-    return answers, errors
+    for question in category.questions:
+        if question.code in problems and question.id not in errors:
+            errors[question.id] = questions.problem_message(problems[question.code])
+    return answers, {q.id: errors[q.id] for q in category.questions if q.id in errors}
 
 
-class RateForm(FlaskForm):
+class RateForm(BaseForm):
     satisfied = RadioField(
         _l("Are you satisfied with the answer?"),
         validate_choice=False,
@@ -140,7 +146,7 @@ class RateForm(FlaskForm):
             raise ValidationError(_l("Choose whether you are satisfied."))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(BaseForm):
     reason = TextAreaField(
         _l("Why is the problem not solved?"), filters=[_clean_text],
         validators=[

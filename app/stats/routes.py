@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 
 from flask import Response, abort, request, stream_with_context, url_for
@@ -15,6 +13,7 @@ from flask_login import current_user
 from app.auth.decorators import require
 from app.auth.permissions import can_use_console
 from app.core.htmx import render
+from app.core.text import csv_line
 from app.stats import bp, charts, officials_bp, services
 from app.stats.services import HANOI, Figures, Period, Row, Scope, Statistics
 
@@ -72,12 +71,6 @@ def _period() -> Period:
 
 # --- CSV --------------------------------------------------------------------------------
 
-def _csv_line(values: Iterable) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
-    return buffer.getvalue()
-
-
 def _csv_response(lines: Iterator[str], filename: str) -> Response:
     """Stream the lines; generators get the language up front, since the request's session
     (and its user) is closed by the time they run."""
@@ -105,16 +98,16 @@ def _figure_values(f: Figures) -> list:
 def _figures_csv(stats: Statistics, kind: str, lang: str) -> Iterator[str]:
     period = stats.period
     if kind == "summary":
-        yield _csv_line(["from", "to", *FIGURE_COLUMNS])
-        yield _csv_line([period.start.isoformat(), period.end.isoformat(), *_figure_values(stats.city)])
+        yield csv_line(["from", "to", *FIGURE_COLUMNS])
+        yield csv_line([period.start.isoformat(), period.end.isoformat(), *_figure_values(stats.city)])
         return
     rows: list[Row] = {"wards": stats.wards, "categories": stats.categories, "months": stats.months}[kind]
     key = {"wards": "ward", "categories": "category", "months": "month"}[kind]
-    yield _csv_line([f"{key}_id" if kind != "months" else key, *([key] if kind != "months" else []),
+    yield csv_line([f"{key}_id" if kind != "months" else key, *([key] if kind != "months" else []),
                      *FIGURE_COLUMNS])
     for row in rows:
         names = [row.display_name(lang)] if kind != "months" else []
-        yield _csv_line([row.key, *names, *_figure_values(row.figures)])
+        yield csv_line([row.key, *names, *_figure_values(row.figures)])
 
 
 def _iso(value: datetime | None) -> str:
@@ -126,9 +119,9 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _reports_csv(period: Period, scope: Scope, include_hidden: bool, lang: str) -> Iterator[str]:
-    yield _csv_line(REPORT_COLUMNS)
+    yield csv_line(REPORT_COLUMNS)
     for r in services.public_reports(period, scope, include_hidden=include_hidden):
-        yield _csv_line([
+        yield csv_line([
             r.id, _iso(r.created_at), r.category_en if lang == "en" else r.category, r.ward, r.status,
             r.level or "", r.unit_en if lang == "en" else r.unit, _iso(r.due_at), _iso(r.resolved_at),
             _yes_no(r.on_time), _yes_no(r.satisfied)])

@@ -606,3 +606,20 @@ def test_every_step_on_a_missing_report_is_404(client, sign_in, hk_official, ste
     token = sign_in(hk_official)
     assert client.post(f"/console/reports/999999/{step}", data={"csrf_token": token, **data}).status_code == 404
 
+
+
+@pytest.mark.parametrize(("lang", "said", "never"), [
+    ("en", "the citizen will be notified", "has been told"),
+    ("vi", "người dân sẽ được thông báo", "đã được thông báo"),
+])
+def test_resolving_never_claims_the_citizen_was_already_told(client, sign_in, citizen, hk_official, make_report,
+                                                            lang, said, never):
+    """Notifications go out through the job queue, after the answer: say what will happen."""
+    report_id = make_report(citizen, status="accepted")
+    token = sign_in(hk_official)
+    client.set_cookie("lang", lang)
+    response = client.post(f"/console/reports/{report_id}/resolve", follow_redirects=True,
+                           data={"csrf_token": token, "answer": "Đã vá lại mặt đường.",
+                                 "photos": [upload(photo_bytes())]}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert said in html and never not in html

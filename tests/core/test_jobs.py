@@ -87,3 +87,46 @@ def test_init_app_picks_redis_storage_when_configured(tmp_path):
                       "REDIS_URL": "redis://127.0.0.1:6379/15"})
     assert isinstance(jobs.huey.storage, RedisStorage)
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
+
+
+def test_development_runs_queued_jobs_without_a_separate_worker(tmp_path, monkeypatch):
+    """`make run` alone: the first request starts a consumer in the server's process."""
+    import threading
+
+    from app import create_app
+
+    for name in ("JOBS_IMMEDIATE", "JOBS_IN_PROCESS", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app({"APP_ENV": "development", "INSTANCE_PATH": str(tmp_path),
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/dev.db"})
+    assert app.config["JOBS_IN_PROCESS"] and not jobs.huey.immediate
+    ran = threading.Event()
+
+    @jobs.job()
+    def deliver(value):
+        assert value == "xin chào"
+        ran.set()
+
+    deliver("xin chào")  # queued (e.g. by `flask demo seed`) before the server starts
+    assert jobs.huey.pending_count() == 1
+    assert app.test_client().get("/healthz").status_code in (200, 404)
+    assert ran.wait(timeout=10), "the queued job did not run"
+    ran.clear()
+    deliver("xin chào")  # and one queued while serving
+    assert ran.wait(timeout=10)
+    assert jobs._consumer is not None and jobs._consumer.periodic
+    # A second server process of the same instance leaves the jobs to the first one.
+    assert jobs.start_in_process_consumer(app) is False
+
+
+def test_tests_and_production_do_not_start_a_consumer_in_the_server(app, client):
+    assert client.get("/").status_code == 200
+    assert jobs._consumer is None
+    from app.config import ProductionConfig, TestConfig
+
+    assert not ProductionConfig.JOBS_IN_PROCESS and not TestConfig.JOBS_IN_PROCESS
+
+
+def test_periodic_jobs_are_registered_for_the_consumer(app):
+    names = {task.name for task in jobs.huey._registry.periodic_tasks}
+    assert any("mark_overdue" in name for name in names), names

@@ -6,6 +6,7 @@ import base64
 import secrets
 import stat
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -281,8 +282,82 @@ def test_sandbox_does_not_exist_in_production(app, tmp_path):
 def test_page_moves_to_the_app_origin_when_opened_under_another_local_name(sandbox, client):
     # Browsers apply form-action 'self' to the redirect after the form: choose on the app's origin.
     _, challenge = _pkce()
-    url = _authorize_url(sandbox, code_challenge=challenge)
-    response = client.get(url, base_url="http://127.0.0.1:5000")
+    port = urlsplit(sandbox.config["DEV_IDP_ISSUER"]).port
+    url = _authorize_url(sandbox, code_challenge=challenge,
+                         redirect_uri=f"http://localhost:{port}/auth/vneid/callback")
+    response = client.get(url, base_url=f"http://127.0.0.1:{port}")
     assert response.status_code == 302
-    assert response.headers["Location"] == "http://localhost" + url
-    assert client.get(url).status_code == 200
+    assert response.headers["Location"] == f"http://localhost:{port}" + url
+    assert client.get(url, base_url=f"http://localhost:{port}").status_code == 200
+
+
+@pytest.mark.parametrize("redirect_uri", [
+    "http://127.0.0.1:5000/auth/vneid/callback",  # another program on the usual port
+    "http://localhost:5000/auth/vneid/callback",
+    "http://127.0.0.1:{port}/auth/vneid/other",
+    "http://127.0.0.1:{port}/auth/vneid/callback/../x",
+    "https://127.0.0.1:{port}/auth/vneid/callback",
+    "http://127.0.0.2:{port}/auth/vneid/callback",
+    "http://evil.example/auth/vneid/callback",
+])
+def test_sandbox_refuses_every_callback_but_the_apps_own(sandbox, client, redirect_uri):
+    _, challenge = _pkce()
+    port = urlsplit(sandbox.config["DEV_IDP_ISSUER"]).port
+    url = _authorize_url(sandbox, code_challenge=challenge, redirect_uri=redirect_uri.format(port=port))
+    response = client.get(url, base_url=f"http://127.0.0.1:{port}")
+    assert response.status_code == 400
+    assert "Location" not in response.headers
+
+
+def test_sandbox_accepts_the_apps_callback_on_the_port_it_serves(sandbox, client):
+    _, challenge = _pkce()
+    port = urlsplit(sandbox.config["DEV_IDP_ISSUER"]).port
+    for name in ("127.0.0.1", "localhost"):
+        url = _authorize_url(sandbox, code_challenge=challenge,
+                             redirect_uri=f"http://{name}:{port}/auth/vneid/callback")
+        assert client.get(url, base_url=f"http://{name}:{port}").status_code == 200
+
+
+def test_sandbox_issuer_follows_the_port_served(tmp_path, monkeypatch):
+    """`PORT=5104 make run`: discovery, tokens and the accepted callback all say 5104."""
+    from app import create_app
+
+    for name in ("DEV_IDP_ISSUER", "OIDC_ISSUER", "SERVER_NAME", "FLASK_RUN_HOST", "FLASK_RUN_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PORT", "5104")
+    app = create_app({"APP_ENV": "development", "INSTANCE_PATH": str(tmp_path),
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/dev.db"})
+    assert app.config["DEV_IDP_ISSUER"] == "http://127.0.0.1:5104/dev-idp"
+    assert app.config["OIDC_ISSUER"] == "http://127.0.0.1:5104/dev-idp"
+    client = app.test_client()
+    discovery = client.get("/dev-idp/.well-known/openid-configuration",
+                           base_url="http://127.0.0.1:5104").get_json()
+    assert discovery["issuer"] == "http://127.0.0.1:5104/dev-idp"
+    assert discovery["authorization_endpoint"].startswith("http://127.0.0.1:5104/")
+    with app.test_request_context(base_url="http://127.0.0.1:5104"):
+        from app.devidp import provider
+
+        assert provider.is_local_callback("http://127.0.0.1:5104/auth/vneid/callback")
+        assert provider.is_local_callback("http://localhost:5104/auth/vneid/callback")
+        assert not provider.is_local_callback("http://127.0.0.1:5000/auth/vneid/callback")
+
+
+@pytest.mark.parametrize(("env", "issuer"), [
+    ({"FLASK_RUN_PORT": "5104"}, "http://127.0.0.1:5104/dev-idp"),
+    ({"FLASK_RUN_HOST": "0.0.0.0", "FLASK_RUN_PORT": "8080"}, "http://127.0.0.1:8080/dev-idp"),
+    ({"FLASK_RUN_HOST": "192.168.1.20", "PORT": "5200"}, "http://192.168.1.20:5200/dev-idp"),
+    ({"SERVER_NAME": "demo.example.org", "PREFERRED_URL_SCHEME": "https"}, "https://demo.example.org/dev-idp"),
+    ({"DEV_IDP_ISSUER": "http://sandbox.local/dev-idp", "PORT": "5104"}, "http://sandbox.local/dev-idp"),
+    ({}, "http://127.0.0.1:5000/dev-idp"),
+])
+def test_sandbox_issuer_comes_from_what_flask_run_serves(tmp_path, monkeypatch, env, issuer):
+    from app import create_app
+
+    for name in ("DEV_IDP_ISSUER", "OIDC_ISSUER", "SERVER_NAME", "PREFERRED_URL_SCHEME", "FLASK_RUN_HOST",
+                 "FLASK_RUN_PORT", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    app = create_app({"APP_ENV": "development", "INSTANCE_PATH": str(tmp_path),
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/dev.db"})
+    assert app.config["DEV_IDP_ISSUER"] == issuer == app.config["OIDC_ISSUER"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
 
 import pytest
 
@@ -162,3 +163,26 @@ def test_agency_official_sees_no_ward_reports(client, login, make_user, data_set
     html = client.get(f"/console/stats?{PERIOD}").get_data(as_text=True)
     assert '<dd id="stat-received">0</dd>' in html
     assert "Phường Cửa Nam" not in html and "Phường Hoàn Kiếm" not in html
+
+
+def test_csv_exports_neutralise_admin_entered_names_that_look_like_formulas(app, client, make_user, make_category,
+                                                                           make_report, login):
+    """Every export goes through core's CSV cells: a category named by an admin as a formula
+    reaches the spreadsheet as text, in the public and in the officials' exports."""
+    from datetime import UTC
+
+    formula = '=HYPERLINK("http://evil.example";"Ổ gà")'
+    category = make_category("formula", name=formula, name_en="@SUM(1+1)")
+    official = make_user(role="ward_official", ward=HOAN_KIEM)
+    make_report(make_user(), category_id=category, created_at=datetime.now(UTC))
+    login(client, official)
+    today = datetime.now(UTC).date().isoformat()
+    period = f"from={today}&to={today}"
+    for path in ("/stats/reports.csv", "/console/stats/reports.csv", "/stats/export.csv?kind=categories",
+                 "/console/stats/export.csv?kind=categories"):
+        for lang in ("vi", "en"):
+            client.set_cookie("lang", lang)
+            rows = _csv(client.get(f"{path}{'&' if '?' in path else '?'}{period}"))
+            cells = [cell for row in rows for cell in row]
+            assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], (path, lang)
+            assert ("'" + formula if lang == "vi" else "'@SUM(1+1)") in cells, (path, lang, rows)
