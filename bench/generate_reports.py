@@ -54,13 +54,13 @@ def generate(app, count: int, rng: random.Random) -> None:
     from PIL import Image
 
     from app.auth.services import new_user
+    from app.cases.models import Case, CaseEvent
     from app.core import images
     from app.core.storage import get_storage
+    from app.core.workcal import calendar
     from app.extensions import db
     from app.places import services as places
     from app.places.models import Ward
-    from app.cases.models import Case, CaseEvent
-    from app.core.workcal import calendar
     from app.reports.models import Category, Report, ReportPhoto
     from app.reports.seed import load_categories
 
