@@ -6,7 +6,8 @@ a 400), and every response, errors included, has the shape described here.
 
 from __future__ import annotations
 
-from app.reports.forms import ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN, HANOI_BOUNDS
+from app.places.geo import hanoi_bounds
+from app.reports.forms import ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]+$"
 
@@ -159,7 +160,7 @@ def _get(summary: str, ok: dict, *params: dict, errors: tuple[int, ...] = (404, 
                     "responses": _responses(ok, *errors)}}
 
 
-SOUTH, NORTH, WEST, EAST = HANOI_BOUNDS
+SOUTH, NORTH, WEST, EAST = hanoi_bounds()
 
 NEW_REQUEST = {
     "type": "object",

@@ -9,7 +9,6 @@ unlike a keyed HMAC, survives a rotation of ``DATA_KEY``.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import secrets
 import unicodedata
@@ -27,9 +26,10 @@ from app.auth import services as auth
 from app.core.models import utcnow
 from app.extensions import db
 from app.open311.models import ApiKey
+from app.places.geo import in_hanoi
 from app.places.models import Ward
 from app.reports import services as reports
-from app.reports.forms import ADDRESS_MAX, ANSWER_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN, HANOI_BOUNDS
+from app.reports.forms import ADDRESS_MAX, ANSWER_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN
 from app.reports.models import Category, QuestionKind, Report, Status
 
 KEY_PREFIX = "cdtd_"
@@ -235,9 +235,8 @@ def _coordinates(form: MultiDict) -> tuple[float | None, float | None]:
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
         raise bad_request("lat and long must be numbers") from None
-    south, north, west, east = HANOI_BOUNDS
-    if not (math.isfinite(lat) and math.isfinite(lon) and south <= lat <= north and west <= lon <= east):
-        raise bad_request(f"lat/long must be in Hanoi (lat {south}–{north}, long {west}–{east})")
+    if not in_hanoi(lat, lon):
+        raise bad_request("lat/long must be in Hanoi: the point is outside the city's boundary")
     return lat, lon
 
 

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.places.geo import in_hanoi
 from app.reports.models import QuestionKind
 
 DESCRIPTION_MIN = 10
@@ -22,8 +23,6 @@ DESCRIPTION_MAX = 4000
 ADDRESS_MAX = 300
 ANSWER_MAX = 500
 COMMENT_MAX = 2000
-# Generous bounds around Hanoi: catches swapped or empty coordinates, not a border dispute.
-HANOI_BOUNDS = (20.4, 21.6, 105.2, 106.2)
 _SUBMISSION_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
@@ -97,9 +96,8 @@ class ReportForm(FlaskForm):
         if lat is None and lon is None:
             self.coordinates = None
             return
-        south, north, west, east = HANOI_BOUNDS
-        if (lat is None or lon is None or not math.isfinite(lat) or not math.isfinite(lon)
-                or not (south <= lat <= north and west <= lon <= east)):
+        # Hanoi's own boundary, not a box around it: Bắc Ninh is inside the box.
+        if lat is None or lon is None or not in_hanoi(lat, lon):
             raise ValidationError(_l("This location is not in Hanoi. Set the location again or leave it out."))
         self.coordinates = (round(lat, 6), round(lon, 6))
 

@@ -365,6 +365,7 @@ def test_a_revoked_key_is_refused(client, make_api_key, road):
     ({"lat": "abc"}, "lat and long must be numbers"),
     ({"lat": "nan"}, "must be in Hanoi"),
     ({"lat": "48.85", "long": "2.35"}, "must be in Hanoi"),
+    ({"lat": "21.1861", "long": "106.0763"}, "must be in Hanoi"),  # Bắc Ninh, with ward Hoàn Kiếm
     ({"long": None}, "lat and long must be given together"),
     ({"attribute[size]": None}, "attribute[size] is required"),
     ({"attribute[size]": "huge"}, "attribute[size] must be one of its values"),
