@@ -121,11 +121,16 @@ def distance_from_centre(ward: Ward | None, lat: float | None, lon: float | None
     return distance_m(ward.centre_lat, ward.centre_lon, lat, lon)
 
 
-def nearest_ward(lat: float, lon: float) -> Ward | None:
-    """The active ward whose centre is nearest to (lat, lon), among wards that have one."""
+def nearest_ward(lat: float, lon: float, *, within: float | None = None) -> Ward | None:
+    """The active ward whose centre is nearest to (lat, lon), among wards that have one, and
+    only if it is at most ``within`` metres away when that is given."""
     wards = db.session.scalars(sa.select(Ward).where(
         Ward.active, Ward.centre_lat.is_not(None), Ward.centre_lon.is_not(None)))
-    return min(wards, key=lambda w: (distance_m(w.centre_lat, w.centre_lon, lat, lon), w.id), default=None)
+    scored = [(distance_m(w.centre_lat, w.centre_lon, lat, lon), w.id, w) for w in wards]
+    if not scored:
+        return None
+    distance, _id, ward = min(scored)
+    return ward if within is None or distance <= within else None
 
 
 def far_from_ward_centre(report_like) -> float | None:
