@@ -20,7 +20,7 @@ def _nullable(schema: dict) -> dict:
 
 STRING = {"type": "string"}
 # An optional parameter sent empty (or blank) counts as not sent.
-BLANK = {"type": "string", "pattern": r"^\s*$"}
+BLANK = {"type": "string", "pattern": r"^[ \t\n]*$"}
 
 
 def _or_blank(schema: dict) -> dict:
@@ -259,7 +259,8 @@ def document(server: str) -> dict:
             {"name": "end_date", "in": "query", "schema": _or_blank(DATETIME),
              "description": "ISO 8601, not before start_date and at most 90 days after it."},
             {"name": "status", "in": "query",
-             "schema": {"type": "string", "pattern": r"^\s*((open|closed)(\s*,\s*(open|closed))*)?\s*$"},
+             "schema": {"type": "string",
+                        "pattern": r"^[ \t\n]*((open|closed)([ \t\n]*,[ \t\n]*(open|closed))*)?[ \t\n]*$"},
              "description": "open, closed, or both comma-separated."},
             {"name": "page", "in": "query",
              "schema": _or_blank({"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1}),

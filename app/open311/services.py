@@ -64,8 +64,12 @@ def bad_request(description: str) -> ApiError:
     return ApiError(400, description)
 
 
+# What "trimmed" means here, and in the OpenAPI document's patterns.
+BLANKS = " \t\n"
+
+
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    return unicodedata.normalize("NFC", text)
 
 
 def clean_params(params: MultiDict, *, text: bool = False) -> MultiDict:
@@ -77,13 +81,15 @@ def clean_params(params: MultiDict, *, text: bool = False) -> MultiDict:
     """
     cleaned = MultiDict()
     for name, value in params.items(multi=True):
+        if not isinstance(name, str) or not isinstance(value, str):
+            continue  # a multipart part whose name could not be read
         try:
             clean_name, clean_value = normalize_text(name), normalize_text(value)
         except ValueError:
             raise bad_request(f"parameter {name[:40]!r} contains a NUL character") from None
         if not text and (clean_name, clean_value) != (_nfc(name), _nfc(value)):
             raise bad_request(f"parameter {clean_name[:40]!r} contains control characters")
-        clean_name, clean_value = clean_name.strip(), clean_value.strip()
+        clean_name, clean_value = clean_name.strip(BLANKS), clean_value.strip(BLANKS)
         if clean_value:
             cleaned.add(clean_name, clean_value)
     return cleaned
@@ -207,7 +213,7 @@ def parse_query(args: MultiDict, now: datetime | None = None) -> RequestQuery:
     query.page_size = _whole_number(args, "page_size", PAGE_SIZE_MAX, PAGE_SIZE_MAX)
     statuses: list[Status] = []
     status_text = args.get("status", "")
-    for part in (p.strip() for p in status_text.split(",")) if status_text else ():
+    for part in (p.strip(BLANKS) for p in status_text.split(",")) if status_text else ():
         if part == "open":
             statuses += OPEN_STATUSES
         elif part == "closed":

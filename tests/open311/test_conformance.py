@@ -325,3 +325,16 @@ def test_no_retry_after_unless_limited(app, client, make_api_key, road):
 def test_discovery_also_next_to_the_endpoint(client):
     assert client.get(f"{API}/discovery.json").get_json() == client.get("/open311/discovery.json").get_json()
     assert json.loads(client.get("/open311/openapi.json").data)["servers"] == [{"url": "/open311"}]
+
+
+def test_parameters_are_cleaned_once():
+    from werkzeug.datastructures import MultiDict
+
+    from app.open311.services import ApiError, clean_params
+
+    cleaned = clean_params(MultiDict([(None, "x"), ("a", " 1 "), ("a", ""), ("b", "\t\n"), ("c\u0301", "e\u0301")]))
+    assert list(cleaned.items(multi=True)) == [("a", "1"), ("ć", "é")]
+    assert clean_params(MultiDict([("d", "x\x01y\r\nz")]), text=True)["d"] == "xy\nz"
+    for bad in ("x\x01y", "x\r\ny", "\x85"):
+        with pytest.raises(ApiError):
+            clean_params(MultiDict([("d", bad)]))
