@@ -103,6 +103,10 @@ def _clean_database(request):
             else:
                 for table in tables:
                     conn.execute(table.delete())
+            # Ward centres are data that tests set on the kept wards table.
+            wards = db.metadata.tables["wards"]
+            conn.execute(wards.update().where(wards.c.centre_lat.is_not(None))
+                         .values(centre_lat=None, centre_lon=None))
 
 
 @pytest.fixture

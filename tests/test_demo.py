@@ -25,6 +25,11 @@ def test_demo_seed_is_idempotent_and_covers_every_role(app):
         assert by_sub["demo-citizen-lan"].roles == set()
         assert all(u.identity_level == 2 for u in users)
         assert by_sub["demo-citizen-lan"].get_cccd() == "001190012345"
+        from app.demo.reports import WARDS
+        from app.places import services as places
+
+        for codename, centre in WARDS.items():
+            assert places.ward_by_codename(codename).centre == centre
 
 
 # Deadlines and expiry times are about the future by nature; everything else records something

@@ -1,9 +1,12 @@
+import math
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from app.core.forms import BaseForm
+from app.places.geo import in_hanoi
 
 
 class HolidayForm(BaseForm):
@@ -134,3 +137,32 @@ class AgencyNamesForm(BaseForm):
 
 class NewAgencyForm(AgencyNamesForm):
     code = _code(_l("Code"))
+
+
+def _decimal(text: str | None) -> float | None:
+    """A coordinate typed with a decimal point or comma; None when empty, ValueError otherwise."""
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return None
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+class WardCentreForm(BaseForm):
+    """A ward's centre point; both fields empty clears it."""
+
+    lat = StringField(_l("Latitude"), validators=[Length(max=20)])
+    lon = StringField(_l("Longitude"), validators=[Length(max=20)])
+
+    def validate_lat(self, field):
+        try:
+            lat, lon = _decimal(self.lat.data), _decimal(self.lon.data)
+        except ValueError:
+            raise ValidationError(_l("Enter numbers in degrees, such as 21.0287 and 105.8524.")) from None
+        if (lat is None) != (lon is None):
+            raise ValidationError(_l("Enter both the latitude and the longitude, or leave both empty to clear."))
+        if lat is not None and lon is not None and not in_hanoi(lat, lon):
+            raise ValidationError(_l("This point is not in Hanoi: check the numbers and their order."))
+        self.centre = (lat, lon)

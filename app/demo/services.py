@@ -45,9 +45,21 @@ def seed() -> dict[str, int]:
     from app.reports.seed import load_categories
 
     created = seed_people()
+    seed_ward_centres()
     load_categories()
     reports = seed_reports()
     return {"users_created": created, "reports_created": reports}
+
+
+def seed_ward_centres() -> None:
+    """Centres for the wards the demo reports are in, where an admin has not set one."""
+    from app.demo.reports import WARDS
+
+    for codename, (lat, lon) in WARDS.items():
+        ward = places.ward_by_codename(codename)
+        if ward is not None and ward.centre is None:
+            places.set_centre(ward, lat, lon)
+    db.session.flush()
 
 
 def seed_people() -> int:

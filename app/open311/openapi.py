@@ -6,7 +6,10 @@ a 400), and every response, errors included, has the shape described here.
 
 from __future__ import annotations
 
-from app.reports.forms import ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN, HANOI_BOUNDS
+from app.open311.services import PAGE_MAX, PAGE_SIZE_MAX
+from app.places.geo import MARGIN_METRES, hanoi_bounds
+from app.places.services import FAR_FROM_CENTRE_METRES, hanoi_wards
+from app.reports.forms import ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]+$"
 
@@ -16,6 +19,16 @@ def _nullable(schema: dict) -> dict:
 
 
 STRING = {"type": "string"}
+# An optional parameter sent empty (or blank) counts as not sent.
+BLANK = {"type": "string", "pattern": r"^[ \t\n]*$"}
+
+
+def _or_blank(schema: dict) -> dict:
+    return {"anyOf": [schema, BLANK]}
+
+
+# Query parameters with control characters (other than tab and newline) are refused.
+QUERY_TEXT = {"type": "string", "pattern": r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"}
 DATETIME = {"type": "string", "format": "date-time"}
 
 SCHEMAS = {
@@ -103,11 +116,13 @@ SCHEMAS = {
         },
     },
     "RequestCreated": {
-        "type": "object", "additionalProperties": False, "required": ["service_request_id", "token"],
+        "type": "object", "additionalProperties": False, "required": ["service_request_id", "service_notice"],
+        "description": "GeoReport v2 answers either the id or a token for it; requests are created at "
+                       "once here, so the answer is always the id and never a token.",
         "properties": {
             "service_request_id": STRING,
-            "token": {**STRING, "description": "Resolves to the request at /v2/tokens/{token}."},
-            "service_notice": _nullable(STRING),
+            "service_notice": {**STRING, "description": "Who handles the request and by when, in the "
+                                                        "request's language."},
             "account_id": _nullable(STRING),
         },
     },
@@ -138,15 +153,19 @@ def _responses(ok: dict, *codes: int) -> dict:
         400: "Invalid input: the error body says which.",
         403: "api_key missing, unknown or revoked.",
         404: "Unknown service, request, token or format.",
+        405: "Method not allowed: the Allow header lists the methods that are.",
         429: "Too many requests: retry after the Retry-After header's seconds.",
     }
-    return {"200": ok, **{str(code): _error(described[code]) for code in codes}}
+    return {"200": ok, **{str(code): _error(described[code]) for code in (*codes, 405)}}
 
 
 FORMAT = {"name": "format", "in": "path", "required": True,
           "schema": {"type": "string", "enum": ["json", "xml"]}}
-LOCALE = {"name": "locale", "in": "query", "required": False, "schema": STRING,
-          "description": "`en` for English names; Vietnamese otherwise."}
+LOCALE = {"name": "locale", "in": "query", "required": False, "schema": QUERY_TEXT,
+          "description": "`vi` or `en` (a region such as `en-US` is ignored) for names and notices; "
+                         "without it, the Accept-Language header decides, and Vietnamese by default."}
+JURISDICTION = {"name": "jurisdiction_id", "in": "query", "required": False, "schema": QUERY_TEXT,
+                "description": "Accepted and ignored: this server has one jurisdiction, Hanoi."}
 
 
 def _path_param(name: str, description: str) -> dict:
@@ -154,26 +173,44 @@ def _path_param(name: str, description: str) -> dict:
             "schema": {"type": "string", "pattern": CODE_PATTERN, "minLength": 1, "maxLength": 64}}
 
 
-def _get(summary: str, ok: dict, *params: dict, errors: tuple[int, ...] = (404, 429)) -> dict:
-    return {"get": {"summary": summary, "security": [], "parameters": [FORMAT, *params],
-                    "responses": _responses(ok, *errors)}}
+def _get(operation_id: str, summary: str, ok: dict, *params: dict, errors: tuple[int, ...] = (400, 404, 429),
+         links: dict | None = None) -> dict:
+    responses = _responses(ok, *errors)
+    if links:
+        responses["200"] = {**responses["200"], "links": links}
+    return {"get": {"operationId": operation_id, "summary": summary, "security": [],
+                    "parameters": [FORMAT, *params, JURISDICTION], "responses": responses}}
 
 
-SOUTH, NORTH, WEST, EAST = HANOI_BOUNDS
+def _link(operation_id: str, description: str, **parameters: str) -> dict:
+    return {"operationId": operation_id, "description": description, "parameters": parameters}
+
+
+# Ward codes as the API takes them: the official number or the codename.
+WARD_CODES = [str(int(w.code)) for w in hanoi_wards()] + [w.codename for w in hanoi_wards()]
+
+
+SOUTH, NORTH, WEST, EAST = hanoi_bounds()
 
 NEW_REQUEST = {
     "type": "object",
-    "required": ["service_code", "address_id", "description"],
+    "required": ["service_code", "description"],
     "properties": {
         "api_key": {**STRING, "description": "May be sent here instead of in the query."},
         "service_code": {**STRING, "minLength": 1},
         "lat": {"type": "number", "minimum": SOUTH, "maximum": NORTH,
-                "description": "WGS-84 latitude; in Hanoi. Give lat and long together."},
-        "long": {"type": "number", "minimum": WEST, "maximum": EAST, "description": "WGS-84 longitude; in Hanoi."},
+                "description": "WGS-84 latitude. Give lat and long together; the point must be inside "
+                               f"Hanoi's boundary (with a {MARGIN_METRES:.0f} m margin), not only in this box."},
+        "long": {"type": "number", "minimum": WEST, "maximum": EAST, "description": "WGS-84 longitude."},
         "address_string": {"type": "string", "maxLength": ADDRESS_MAX},
-        "address_id": {"type": "string", "minLength": 1, "maxLength": 120,
-                       "description": "The ward (phường/xã) code or codename: reports are routed to "
-                                      "the ward, so it is required."},
+        "address_id": {"type": "string", "enum": WARD_CODES,
+                       "description": "The ward (phường/xã): its official code or codename, among "
+                                      "the active wards. Without it, the ward is the one whose "
+                                      "centre is nearest to lat/long (if within "
+                                      f"{FAR_FROM_CENTRE_METRES / 1000:.0f} km); when that does not "
+                                      "tell either (no position, or no ward centre near it), the "
+                                      "request goes to the city's triage, where an official "
+                                      "chooses the ward."},
         "description": {"type": "string", "minLength": DESCRIPTION_MIN, "maxLength": DESCRIPTION_MAX},
         "media_url": {"type": "array", "maxItems": 5, "items": {
             "type": "string", "format": "uri", "pattern": r"^https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+$",
@@ -189,43 +226,67 @@ NEW_REQUEST = {
         "device_id": {**STRING, "description": "Accepted and not stored."},
         "account_id": {**STRING, "description": "Accepted and not stored."},
     },
-    "description": "Answers to the service's attributes go in `attribute[code]` fields, and "
-                   "`attribute[code][]` repeated for a multivaluelist.",
+    "description": "A location is required: lat and long, address_string or address_id. Answers to "
+                   "the service's attributes go in `attribute[code]` fields, and `attribute[code][]` "
+                   "repeated for a multivaluelist. Every field is taken in Unicode NFC, trimmed, with "
+                   "control characters other than tab and newline removed (a NUL is refused), and "
+                   "the limits apply to the result; a field left empty counts as not sent.",
 }
+
+
+SHOW_REQUEST = _link("showRequest", "The request just listed or created.",
+                     service_request_id="$response.body#/0/service_request_id", format="json")
 
 
 def document(server: str) -> dict:
     """The OpenAPI document; ``server`` is the URL path of ``/open311``."""
     requests_get = {
+        "operationId": "listRequests",
         "summary": "Service requests", "security": [],
-        "description": "Public requests, newest first, at most 1000. Without dates, the last 90 days; "
-                       "a date range may not span more than 90 days. Hidden reports never appear.",
+        "description": "Public requests, newest first, one page at a time. Without dates, the last 90 "
+                       "days; end_date must not be before start_date, and the two may not span more "
+                       "than 90 days (400 otherwise). Hidden reports never appear. Parameters are "
+                       "trimmed, a parameter left empty counts as not sent, and one with control "
+                       "characters is refused.",
         "parameters": [
-            FORMAT, LOCALE,
-            {"name": "service_request_id", "in": "query", "schema": STRING,
+            FORMAT, LOCALE, JURISDICTION,
+            {"name": "service_request_id", "in": "query", "schema": QUERY_TEXT,
              "description": "Comma-separated ids; overrides all other filters."},
-            {"name": "service_code", "in": "query", "schema": STRING, "description": "Comma-separated codes."},
-            {"name": "start_date", "in": "query", "schema": DATETIME,
+            {"name": "service_code", "in": "query", "schema": QUERY_TEXT,
+             "description": "Comma-separated codes; an unknown code is a 404."},
+            {"name": "start_date", "in": "query", "schema": _or_blank(DATETIME),
              "description": "ISO 8601; without an offset, Hanoi time."},
-            {"name": "end_date", "in": "query", "schema": DATETIME},
+            {"name": "end_date", "in": "query", "schema": _or_blank(DATETIME),
+             "description": "ISO 8601, not before start_date and at most 90 days after it."},
             {"name": "status", "in": "query",
-             "schema": {"type": "string", "pattern": r"^((open|closed)(,(open|closed))*)?$"},
+             "schema": {"type": "string",
+                        "pattern": r"^[ \t\n]*((open|closed)([ \t\n]*,[ \t\n]*(open|closed))*)?[ \t\n]*$"},
              "description": "open, closed, or both comma-separated."},
+            {"name": "page", "in": "query",
+             "schema": _or_blank({"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1}),
+             "description": "Which page, from 1."},
+            {"name": "page_size", "in": "query",
+             "schema": _or_blank({"type": "integer", "minimum": 1, "maximum": PAGE_SIZE_MAX,
+                                  "default": PAGE_SIZE_MAX}),
+             "description": f"Requests per page, at most {PAGE_SIZE_MAX}."},
         ],
-        "responses": _responses(_ok("Matching requests.", _list("Request")), 400, 404, 429),
+        "responses": _responses({**_ok("Matching requests.", _list("Request")),
+                                 "links": {"ShowRequest": SHOW_REQUEST}}, 400, 404, 429),
     }
     requests_post = {
+        "operationId": "createRequest",
         "summary": "Create a service request",
         "description": "Files a report through the same workflow as the web form, routed to the "
-                       "ward or agency in charge with its deadline.",
+                       "ward or agency in charge with its deadline. An unknown service_code is a 404.",
         "security": [{"api_key": []}],
-        "parameters": [FORMAT],
+        "parameters": [FORMAT, JURISDICTION],
         "requestBody": {"required": True, "content": {
             "application/x-www-form-urlencoded": {"schema": NEW_REQUEST},
             "multipart/form-data": {"schema": NEW_REQUEST},
         }},
-        "responses": _responses(_ok("The request created (or found again by its submission_id).",
-                                    _list("RequestCreated")), 400, 403, 404, 429),
+        "responses": _responses({**_ok("The request created (or found again by its submission_id).",
+                                       _list("RequestCreated")),
+                                 "links": {"ShowRequest": SHOW_REQUEST}}, 400, 403, 404, 429),
     }
     return {
         "openapi": "3.0.3",
@@ -234,8 +295,10 @@ def document(server: str) -> dict:
             "version": "2.0",
             "description": "Field reports of Hanoi through the GeoReport v2 API "
                            "(http://wiki.open311.org/GeoReport_v2). Every endpoint answers in JSON "
-                           "or XML by its extension. Dates are ISO 8601 in Hanoi time (+07:00). "
-                           "Reads are limited per address, writes per API key.",
+                           "or XML by its extension, errors included. Dates are ISO 8601 in Hanoi "
+                           "time (+07:00). Reads are limited per address, writes per API key. For "
+                           "existing clients, /v2/discovery.{format} and /v2/service/{code}.{format} "
+                           "answer as /discovery.{format} and /v2/services/{code}.{format}.",
         },
         "servers": [{"url": server}],
         "components": {
@@ -243,19 +306,22 @@ def document(server: str) -> dict:
             "securitySchemes": {"api_key": {"type": "apiKey", "in": "query", "name": "api_key"}},
         },
         "paths": {
-            "/discovery.{format}": _get("Discovery", _ok("Endpoints.", {"$ref": "#/components/schemas/Discovery"})),
-            "/v2/services.{format}": _get("Services (report categories)", _ok("Services.", _list("Service")),
-                                          LOCALE),
+            "/discovery.{format}": _get("discovery", "Discovery",
+                                        _ok("Endpoints.", {"$ref": "#/components/schemas/Discovery"})),
+            "/v2/services.{format}": _get(
+                "listServices", "Services (report categories)", _ok("Services.", _list("Service")), LOCALE,
+                links={"ShowService": _link("showService", "The first service's definition.",
+                                            service_code="$response.body#/0/service_code", format="json")}),
             "/v2/services/{service_code}.{format}": _get(
-                "Service definition (extra questions as attributes)",
+                "showService", "Service definition (extra questions as attributes)",
                 _ok("Definition.", {"$ref": "#/components/schemas/ServiceDefinition"}),
                 _path_param("service_code", "The service code."), LOCALE),
             "/v2/requests.{format}": {"get": requests_get, "post": requests_post},
             "/v2/requests/{service_request_id}.{format}": _get(
-                "One service request", _ok("A list of one request.", _list("Request")),
+                "showRequest", "One service request", _ok("A list of one request.", _list("Request")),
                 _path_param("service_request_id", "The request id."), LOCALE),
             "/v2/tokens/{token}.{format}": _get(
-                "The request id for a token", _ok("A list of one.", _list("TokenResponse")),
-                _path_param("token", "The token returned when the request was created.")),
+                "showToken", "The request id for a token", _ok("A list of one.", _list("TokenResponse")),
+                _path_param("token", "A token of a request.")),
         },
     }

@@ -6,15 +6,21 @@ partner's personal fields.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from xml.etree import ElementTree as ET  # noqa: S405  (building XML, never parsing it)
 
 from flask import url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 
 from app.open311.services import TIMEZONE
 from app.reports.models import Category, CategoryQuestion, PhotoKind, QuestionKind, Report, UnitType
 
 DESCRIPTION_LIMIT = 4000
+# Characters XML 1.0 cannot carry, even escaped: text stored before input was normalised must
+# not make a whole list unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 DATATYPES = {
     QuestionKind.TEXT: "string",
@@ -110,7 +116,7 @@ def request(report: Report, locale: str) -> dict:
         "updated_datetime": iso(report.updated_at),
         "expected_datetime": iso(report.due_at) if report.is_open else None,
         "address": address or None,
-        "address_id": str(report.ward_id),
+        "address_id": str(report.ward_id) if report.ward_id is not None else None,
         "zipcode": None,
         "lat": report.lat,
         "long": report.lon,
@@ -118,11 +124,22 @@ def request(report: Report, locale: str) -> dict:
     }
 
 
+def notice(report: Report, locale: str) -> str:
+    """Who handles the new request and by when, in the active locale (see ``force_locale``)."""
+    unit = _unit(report, locale)
+    if report.due_at is None:
+        return (_("Sent to %(unit)s.", unit=unit) if unit
+                else _("Received: the city will choose the ward in charge."))
+    due = format_datetime(report.due_at, "short")
+    if unit:
+        return _("Sent to %(unit)s, to be accepted by %(due)s.", unit=unit, due=due)
+    return _("Received: the city will choose the ward in charge; to be accepted by %(due)s.", due=due)
+
+
 def created(report: Report, locale: str) -> dict:
-    due = iso(report.due_at)
-    notice = f"Routed to {_unit(report, locale)}; to be accepted by {due}." if due else None
-    return {"service_request_id": str(report.id), "token": report.submission_id,
-            "service_notice": notice, "account_id": None}
+    """The spec answers an id, or a token when the id is not known yet; requests are created
+    at once here, so always the id."""
+    return {"service_request_id": str(report.id), "service_notice": notice(report, locale), "account_id": None}
 
 
 def token(report: Report) -> dict:
@@ -138,7 +155,7 @@ def error(code: int, description: str) -> dict:
 def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _fill(element: ET.Element, value) -> None:

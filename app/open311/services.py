@@ -9,7 +9,6 @@ unlike a keyed HMAC, survives a rotation of ``DATA_KEY``.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import secrets
 import unicodedata
@@ -26,11 +25,14 @@ from app.audit import services as audit
 from app.auth import services as auth
 from app.core import questions
 from app.core.models import utcnow
+from app.core.text import normalize_text
 from app.extensions import db
 from app.open311.models import ApiKey
+from app.places import services as places
+from app.places.geo import in_hanoi
 from app.places.models import Ward
 from app.reports import services as reports
-from app.reports.forms import ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN, HANOI_BOUNDS
+from app.reports.forms import ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN
 from app.reports.models import Category, Report, Status
 
 KEY_PREFIX = "cdtd_"
@@ -38,7 +40,8 @@ PREFIX_LENGTH = 12
 SOURCE = "open311"
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_WINDOW = timedelta(days=90)
-MAX_RESULTS = 1000
+PAGE_SIZE_MAX = 1000
+PAGE_MAX = 10_000
 MAX_MEDIA_URLS = 5
 MEDIA_URL_MAX = 500
 SUBMISSION_ID_MAX = 200
@@ -60,6 +63,37 @@ class ApiError(Exception):
 
 def bad_request(description: str) -> ApiError:
     return ApiError(400, description)
+
+
+# What "trimmed" means here, and in the OpenAPI document's patterns.
+BLANKS = " \t\n"
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_params(params: MultiDict, *, text: bool = False) -> MultiDict:
+    """Every name and value in NFC and trimmed; a value left empty is absent, as if not sent.
+
+    ``text`` is for fields whose text is kept (a POST's form): control characters other than
+    tab and newline are dropped from it. Query parameters are never stored, and ones with
+    control characters are refused, like a NUL anywhere.
+    """
+    cleaned = MultiDict()
+    for name, value in params.items(multi=True):
+        if not isinstance(name, str) or not isinstance(value, str):
+            continue  # a multipart part whose name could not be read
+        try:
+            clean_name, clean_value = normalize_text(name), normalize_text(value)
+        except ValueError:
+            raise bad_request(f"parameter {name[:40]!r} contains a NUL character") from None
+        if not text and (clean_name, clean_value) != (_nfc(name), _nfc(value)):
+            raise bad_request(f"parameter {clean_name[:40]!r} contains control characters")
+        clean_name, clean_value = clean_name.strip(BLANKS), clean_value.strip(BLANKS)
+        if clean_value:
+            cleaned.add(clean_name, clean_value)
+    return cleaned
 
 
 # --- API keys ------------------------------------------------------------------------------
@@ -115,11 +149,20 @@ def services() -> list[Category]:
 
 
 def service(code: str) -> Category:
+    """An active service; 404 for any other code, wherever it is given."""
     category = db.session.scalar(sa.select(Category).where(Category.code == code, Category.active)
                                  .options(selectinload(Category.questions)))
     if category is None:
         raise ApiError(404, f"service_code {code!r} was not found")
     return category
+
+
+def _check_known_codes(codes: list[str]) -> None:
+    """Filters may name retired services (their requests are still public), not unknown ones."""
+    known = set(db.session.scalars(sa.select(Category.code).where(Category.code.in_(codes))))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ApiError(404, f"service_code {unknown[0]!r} was not found")
 
 
 # --- reading requests ----------------------------------------------------------------------
@@ -142,19 +185,36 @@ class RequestQuery:
     start: datetime | None = None
     end: datetime | None = None
     statuses: tuple[Status, ...] = ()
+    page: int = 1
+    page_size: int = PAGE_SIZE_MAX
+
+
+def _whole_number(args: MultiDict, name: str, default: int, maximum: int) -> int:
+    text = args.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= maximum:
+        raise bad_request(f"{name} must be a whole number from 1 to {maximum}")
+    return int(text)
 
 
 def parse_query(args: MultiDict, now: datetime | None = None) -> RequestQuery:
     """The spec's filters; ``service_request_id`` overrides all the others (which must still
     be valid)."""
     query = RequestQuery()
-    ids_text = args.get("service_request_id", "").strip()
+    ids_text = args.get("service_request_id", "")
     if ids_text:
-        query.ids = [int(part) for part in (p.strip() for p in ids_text.split(",")) if part.isdigit()]
-    query.service_codes = [c.strip() for c in args.get("service_code", "").split(",") if c.strip()]
+        query.ids = [int(part) for part in (p.strip() for p in ids_text.split(","))
+                     if part.isascii() and part.isdigit() and len(part) < 12]
+    query.service_codes = list(dict.fromkeys(c.strip() for c in args.get("service_code", "").split(",")
+                                             if c.strip()))
+    if query.service_codes:
+        _check_known_codes(query.service_codes)
+    query.page = _whole_number(args, "page", 1, PAGE_MAX)
+    query.page_size = _whole_number(args, "page_size", PAGE_SIZE_MAX, PAGE_SIZE_MAX)
     statuses: list[Status] = []
     status_text = args.get("status", "")
-    for part in status_text.split(",") if status_text else ():
+    for part in (p.strip(BLANKS) for p in status_text.split(",")) if status_text else ():
         if part == "open":
             statuses += OPEN_STATUSES
         elif part == "closed":
@@ -188,25 +248,26 @@ def _public():
 
 
 def find_requests(query: RequestQuery) -> list[Report]:
-    """Public (not hidden) reports matching ``query``, newest first, at most 1000."""
+    """Public (not hidden) reports matching ``query``, newest first, one page of them."""
     stmt = _public()
     if query.ids is not None:
         if not query.ids:
             return []
-        stmt = stmt.where(Report.id.in_(query.ids[:MAX_RESULTS]))
+        stmt = stmt.where(Report.id.in_(query.ids[:PAGE_MAX]))
     else:
         if query.service_codes:
             stmt = stmt.join(Report.category).where(Category.code.in_(query.service_codes))
         if query.statuses:
             stmt = stmt.where(Report.status.in_(query.statuses))
         stmt = stmt.where(Report.submitted_at >= query.start, Report.submitted_at <= query.end)
-    stmt = stmt.order_by(Report.submitted_at.desc(), Report.id.desc()).limit(MAX_RESULTS)
+    stmt = (stmt.order_by(Report.submitted_at.desc(), Report.id.desc())
+            .limit(query.page_size).offset((query.page - 1) * query.page_size))
     return list(db.session.scalars(stmt).unique())
 
 
 def find_request(request_id: str) -> Report:
     report = None
-    if request_id.isdigit():
+    if request_id.isascii() and request_id.isdigit() and len(request_id) < 12:
         report = db.session.scalar(_public().where(Report.id == int(request_id)))
     if report is None:
         raise ApiError(404, f"service_request_id {request_id!r} was not found")
@@ -222,12 +283,8 @@ def find_token(token: str) -> Report:
 
 # --- filing --------------------------------------------------------------------------------
 
-def _text(form: MultiDict, name: str) -> str:
-    return unicodedata.normalize("NFC", form.get(name, "")).replace("\r\n", "\n").strip()
-
-
 def _coordinates(form: MultiDict) -> tuple[float | None, float | None]:
-    lat_text, lon_text = _text(form, "lat"), _text(form, "long")
+    lat_text, lon_text = form.get("lat", ""), form.get("long", "")
     if not lat_text and not lon_text:
         return None, None
     if not lat_text or not lon_text:
@@ -236,19 +293,22 @@ def _coordinates(form: MultiDict) -> tuple[float | None, float | None]:
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
         raise bad_request("lat and long must be numbers") from None
-    south, north, west, east = HANOI_BOUNDS
-    if not (math.isfinite(lat) and math.isfinite(lon) and south <= lat <= north and west <= lon <= east):
-        raise bad_request(f"lat/long must be in Hanoi (lat {south}–{north}, long {west}–{east})")
+    if not in_hanoi(lat, lon):
+        raise bad_request("lat/long must be in Hanoi: the point is outside the city's boundary")
     return lat, lon
 
 
-def _ward(form: MultiDict) -> Ward:
-    """The ward, from ``address_id`` (its official code or codename): reports are routed by ward."""
-    value = _text(form, "address_id")
+def _ward(form: MultiDict, lat: float | None, lon: float | None) -> Ward | None:
+    """The ward: from ``address_id`` (its official code or codename), else the ward whose
+    centre is nearest to lat/long (within 3 km). None when neither tells: the request then
+    goes to the city's triage, where an official chooses the ward."""
+    value = form.get("address_id", "")
     if not value:
-        raise bad_request("ward required: pass address_id = the ward code")
+        if lat is None or lon is None:
+            return None
+        return places.nearest_ward(lat, lon, within=places.FAR_FROM_CENTRE_METRES)
     ward = None
-    if value.isdigit() and len(value) < 10:
+    if value.isascii() and value.isdigit() and len(value) < 10:
         ward = db.session.get(Ward, int(value))
     elif len(value) <= 120:
         ward = db.session.scalar(sa.select(Ward).where(Ward.codename == value))
@@ -267,8 +327,7 @@ def _attribute_values(form: MultiDict) -> dict[str, list[str]]:
         if not code.endswith("]") or "[" in code[:-1]:
             raise bad_request(f"malformed attribute field {name!r}")
         code = code[:-1]
-        values.setdefault(code, []).extend(
-            v for v in (unicodedata.normalize("NFC", x).strip() for x in form.getlist(name)) if v)
+        values.setdefault(code, []).extend(form.getlist(name))
     return values
 
 
@@ -316,30 +375,31 @@ def _media_urls(form: MultiDict) -> list[str]:
 
 def _submission_id(key: ApiKey, form: MultiDict) -> str:
     """The client's idempotency key (scoped to the API key), or a fresh token."""
-    given = _text(form, "submission_id")
+    given = form.get("submission_id", "")
     if not given:
         return secrets.token_urlsafe(24)
-    if len(form.get("submission_id", "")) > SUBMISSION_ID_MAX:
+    if len(given) > SUBMISSION_ID_MAX:
         raise bad_request("submission_id is too long")
     return hashlib.sha256(f"{key.id}:{given}".encode()).hexdigest()
 
 
 def file_request(key: ApiKey, form: MultiDict) -> tuple[Report, bool]:
-    """File a report from a POST; personal fields (email, names, phone, device and account ids)
-    are ignored. Returns ``(report, created)``: a retried ``submission_id`` gives the same report."""
-    code = _text(form, "service_code")
+    """File a report from a POST whose parameters went through :func:`clean_params`; personal
+    fields (email, names, phone, device and account ids) are ignored. Returns
+    ``(report, created)``: a retried ``submission_id`` gives the same report."""
+    code = form.get("service_code", "")
     if not code:
         raise bad_request("service_code was not provided")
-    category = db.session.scalar(sa.select(Category).where(Category.code == code, Category.active))
-    if category is None:
-        raise bad_request(f"service_code {code!r} was not found")
+    category = service(code)
     lat, lon = _coordinates(form)
-    address = _text(form, "address_string")
-    ward = _ward(form)
-    if len(form.get("address_string", "")) > ADDRESS_MAX:
+    address = form.get("address_string", "")
+    if len(address) > ADDRESS_MAX:
         raise bad_request(f"address_string is longer than {ADDRESS_MAX} characters")
-    description = _text(form, "description")
-    if len(description) < DESCRIPTION_MIN or len(form.get("description", "")) > DESCRIPTION_MAX:
+    if lat is None and not address and not form.get("address_id"):
+        raise bad_request("a location is required: lat and long, address_string or address_id")
+    ward = _ward(form, lat, lon)
+    description = form.get("description", "")
+    if not DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX:
         raise bad_request(f"description must have {DESCRIPTION_MIN} to {DESCRIPTION_MAX} characters")
     answers = _answers(category, form)
     media = _media_urls(form)

@@ -18,6 +18,20 @@ class Ward(db.Model):
     # Lower-case, diacritics removed, for "hoan kiem" finding "Phường Hoàn Kiếm".
     search_name: Mapped[str] = mapped_column(sa.String(120), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # The ward's centre, kept by city admins: no ward polygons exist offline, so this is what
+    # places a position in a ward (nearest centre) and flags a pin far from its ward.
+    centre_lat: Mapped[float | None]
+    centre_lon: Mapped[float | None]
+
+    __table_args__ = (
+        sa.CheckConstraint("(centre_lat IS NULL) = (centre_lon IS NULL)", name="centre_complete"),
+    )
+
+    @property
+    def centre(self) -> tuple[float, float] | None:
+        if self.centre_lat is None or self.centre_lon is None:
+            return None
+        return self.centre_lat, self.centre_lon
 
     def __repr__(self) -> str:
         return f"<Ward {self.id} {self.codename}>"

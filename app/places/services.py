@@ -1,4 +1,5 @@
-"""Hanoi's wards (from the official list in ``vietnam-provinces``) and the city's agencies."""
+"""Hanoi's wards (from the official list in ``vietnam-provinces``), their centres, and the
+city's agencies."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import sqlalchemy as sa
 from vietnam_provinces import ProvinceCode
 from vietnam_provinces import Ward as OfficialWard
 
+from app.audit import services as audit
 from app.core.text import fold
 from app.extensions import db
+from app.places.geo import distance_m, in_hanoi
 from app.places.models import Agency, Ward
 
 HANOI = ProvinceCode(1)
+# A pin farther than this from its ward's centre is likely in another ward: flagged for officials.
+FAR_FROM_CENTRE_METRES = 3000
 
 # code, Vietnamese name, English name
 AGENCIES: tuple[tuple[str, str, str], ...] = (
@@ -83,3 +88,61 @@ def ward_by_codename(codename: str) -> Ward | None:
 
 def agency_by_code(code: str) -> Agency | None:
     return db.session.scalar(sa.select(Agency).where(Agency.code == code))
+
+
+# --- ward centres ----------------------------------------------------------------------------
+
+class CentreOutsideHanoi(ValueError):
+    """A centre must be a point in Hanoi."""
+
+
+def set_centre(ward: Ward, lat: float | None, lon: float | None, *, actor=None) -> bool:
+    """Set (or with ``None, None`` clear) a ward's centre, audited; False when nothing changed."""
+    if (lat is None) != (lon is None):
+        raise ValueError("give both lat and lon, or neither")
+    if lat is not None and lon is not None:
+        if not in_hanoi(lat, lon):
+            raise CentreOutsideHanoi(f"{lat}, {lon} is not in Hanoi")
+        lat, lon = round(lat, 6), round(lon, 6)
+    if (ward.centre_lat, ward.centre_lon) == (lat, lon):
+        return False
+    before = ward.centre
+    ward.centre_lat, ward.centre_lon = lat, lon
+    audit.record("ward.centre_set" if lat is not None else "ward.centre_cleared", ward, actor=actor,
+                 codename=ward.codename, before=list(before) if before else None,
+                 after=[lat, lon] if lat is not None else None)
+    return True
+
+
+def distance_from_centre(ward: Ward | None, lat: float | None, lon: float | None) -> float | None:
+    """Metres from the ward's centre to (lat, lon); None if either is unknown."""
+    if ward is None or ward.centre is None or lat is None or lon is None:
+        return None
+    return distance_m(ward.centre_lat, ward.centre_lon, lat, lon)
+
+
+def nearest_ward(lat: float, lon: float, *, within: float | None = None) -> Ward | None:
+    """The active ward whose centre is nearest to (lat, lon), among wards that have one, and
+    only if it is at most ``within`` metres away when that is given."""
+    wards = db.session.scalars(sa.select(Ward).where(
+        Ward.active, Ward.centre_lat.is_not(None), Ward.centre_lon.is_not(None)))
+    scored = [(distance_m(w.centre_lat, w.centre_lon, lat, lon), w.id, w) for w in wards]
+    if not scored:
+        return None
+    distance, _id, ward = min(scored)
+    return ward if within is None or distance <= within else None
+
+
+def far_from_ward_centre(report_like) -> float | None:
+    """How many metres a report's pin is from its ward's centre, when that is more than
+    ``FAR_FROM_CENTRE_METRES``; None when it is closer or nothing is known to compare.
+
+    ``report_like`` has ``lat``, ``lon`` and ``ward`` (or ``ward_id``).
+    """
+    ward = getattr(report_like, "ward", None)
+    if ward is None and getattr(report_like, "ward_id", None) is not None:
+        ward = db.session.get(Ward, report_like.ward_id)
+    distance = distance_from_centre(ward, getattr(report_like, "lat", None), getattr(report_like, "lon", None))
+    if distance is None or distance <= FAR_FROM_CENTRE_METRES:
+        return None
+    return distance

@@ -16,14 +16,13 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.core import questions
 from app.core.forms import BaseForm
 from app.core.text import ForbiddenCharacterError, normalize_text
+from app.places.geo import in_hanoi
 
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 4000
 ADDRESS_MAX = 300
 ANSWER_MAX = questions.ANSWER_MAX
 COMMENT_MAX = 2000
-# Generous bounds around Hanoi: catches swapped or empty coordinates, not a border dispute.
-HANOI_BOUNDS = (20.4, 21.6, 105.2, 106.2)
 _SUBMISSION_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
@@ -96,9 +95,8 @@ class ReportForm(BaseForm):
         if lat is None and lon is None:
             self.coordinates = None
             return
-        south, north, west, east = HANOI_BOUNDS
-        if (lat is None or lon is None or not math.isfinite(lat) or not math.isfinite(lon)
-                or not (south <= lat <= north and west <= lon <= east)):
+        # Hanoi's own boundary, not a box around it: Bắc Ninh is inside the box.
+        if lat is None or lon is None or not in_hanoi(lat, lon):
             raise ValidationError(_l("This location is not in Hanoi. Set the location again or leave it out."))
         self.coordinates = (round(lat, 6), round(lon, 6))
 

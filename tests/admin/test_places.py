@@ -129,3 +129,69 @@ def test_place_changes_need_the_csrf_token(app, client, make_user, login):
     assert client.post(f"/admin/places/agencies/{agency_id}/active").status_code == 400
     assert client.post("/admin/places/agencies", data={"code": "x", "name": "x", "name_en": "x"}).status_code == 400
     assert _ward(app)[1] is True and _agency(app, "police")[3] is True
+
+
+def _centre(app, codename="phuong_hoan_kiem"):
+    with app.app_context():
+        centre = places.ward_by_codename(codename).centre
+        db.session.remove()
+    return centre
+
+
+def test_admin_sets_and_clears_a_ward_centre(app, client, make_user, login):
+    login(client, make_user(role="city_admin"))
+    client.set_cookie("lang", "en")
+    ward_id, _ = _ward(app)
+    token = csrf_token(client, "/admin/places")
+    prefix = f"ward{ward_id}-"
+    response = client.post(f"/admin/places/wards/{ward_id}/centre", data={
+        prefix + "lat": "21,0287", prefix + "lon": " 105.8524 ", prefix + "csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"#ward-{ward_id}")
+    assert _centre(app) == (21.0287, 105.8524)
+    html = client.get("/admin/places").get_data(as_text=True)
+    assert "Centre of Phường Hoàn Kiếm saved." in html
+    assert f'id="{prefix}lat"' in html and 'value="21.028700"' in html
+    assert client.post(f"/admin/places/wards/{ward_id}/centre", data={
+        prefix + "lat": "", prefix + "lon": "", prefix + "csrf_token": token}).status_code == 303
+    assert _centre(app) is None
+    assert "Centre of Phường Hoàn Kiếm cleared." in client.get("/admin/places").get_data(as_text=True)
+    assert {"ward.centre_set", "ward.centre_cleared"} <= set(_actions(app))
+
+
+@pytest.mark.parametrize(("lang", "lat", "lon", "message"), [
+    ("en", "21.1861", "106.0763", "This point is not in Hanoi: check the numbers and their order."),
+    ("en", "105.8524", "21.0287", "This point is not in Hanoi: check the numbers and their order."),
+    ("en", "21.0287", "", "Enter both the latitude and the longitude, or leave both empty to clear."),
+    ("en", "bắc", "105.85", "Enter numbers in degrees, such as 21.0287 and 105.8524."),
+    ("en", "nan", "105.85", "Enter numbers in degrees, such as 21.0287 and 105.8524."),
+    ("vi", "21.1861", "106.0763", "Điểm này không thuộc Hà Nội: hãy kiểm tra các số và thứ tự của chúng."),
+])
+def test_a_wrong_centre_is_refused_and_kept(app, client, make_user, login, lang, lat, lon, message):
+    login(client, make_user(role="city_admin"))
+    client.set_cookie("lang", lang)
+    ward_id, _ = _ward(app)
+    token = csrf_token(client, "/admin/places")
+    prefix = f"ward{ward_id}-"
+    response = client.post(f"/admin/places/wards/{ward_id}/centre", data={
+        prefix + "lat": lat, prefix + "lon": lon, prefix + "csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in html
+    assert f'value="{lat}"' in html
+    assert _centre(app) is None
+    assert "ward.centre_set" not in _actions(app)
+
+
+def test_ward_centres_are_for_city_admins_only(app, client, make_user, login):
+    ward_id, _ = _ward(app)
+    prefix = f"ward{ward_id}-"
+    for user in (make_user(role="ward_official", ward="phuong_hoan_kiem"), make_user()):
+        login(client, user)
+        token = csrf_token(client, "/")
+        assert client.post(f"/admin/places/wards/{ward_id}/centre", data={
+            prefix + "lat": "21.03", prefix + "lon": "105.85", "csrf_token": token}).status_code == 403
+    assert _centre(app) is None
+    login(client, make_user(role="city_admin"))
+    assert client.post(f"/admin/places/wards/{ward_id}/centre", data={
+        prefix + "lat": "21.03", prefix + "lon": "105.85"}).status_code == 400
+    assert client.post("/admin/places/wards/1/centre", data={
+        "csrf_token": csrf_token(client, "/admin/places")}).status_code == 404

@@ -81,16 +81,15 @@ REPORTS = {
 
 
 def _seed_old_schema(app) -> dict:
-    from app.places import services as places
-
+    """Rows written the way revision 0004 stored them (raw inserts: today's models may differ)."""
+    hk, police = 7, 3
     with app.app_context():
-        places.ensure_loaded()
-        db.session.commit()
-        hk = places.ward_by_codename("phuong_hoan_kiem").id
-        police = places.agency_by_code("police").id
-        db.session.remove()
         tables: dict = {}
         with db.engine.begin() as conn:
+            _insert(conn, tables, "wards", id=hk, name="Phường Hoàn Kiếm", codename="phuong_hoan_kiem",
+                    division_type="phường", search_name="phuong hoan kiem", active=True)
+            _insert(conn, tables, "agencies", id=police, code="police", name="Công an Thành phố",
+                    name_en="City Police", active=True)
             for user_id in (1, 2, 3):
                 _insert(conn, tables, "users", id=user_id, full_name=f"Người {user_id}", created_at=T0,
                         identity_level=1, active=True, session_token=f"token-{user_id}")

@@ -68,6 +68,11 @@ def test_a_complete_form_is_valid_and_keeps_coordinates(app, road):
      "This location is not in Hanoi. Set the location again or leave it out."),
     ({"ward": "1", "description": "Ổ gà sâu trước cổng", "lat": "nan", "lon": "105.85"}, "lat",
      "This location is not in Hanoi. Set the location again or leave it out."),
+    # Inside the box around Hanoi but outside the city: Bắc Ninh, and Lương Sơn (Hòa Bình).
+    ({"ward": "1", "description": "Ổ gà sâu trước cổng", "lat": "21.1861", "lon": "106.0763"}, "lat",
+     "This location is not in Hanoi. Set the location again or leave it out."),
+    ({"ward": "1", "description": "Ổ gà sâu trước cổng", "lat": "20.85", "lon": "105.35"}, "lat",
+     "This location is not in Hanoi. Set the location again or leave it out."),
     ({"ward": "1", "description": "Ổ gà sâu trước cổng", "address": "a" * 301}, "address",
      "The address is too long (at most 300 characters)."),
 ])
