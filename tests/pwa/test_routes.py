@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from PIL import Image
@@ -89,15 +91,36 @@ def test_cache_name_changes_when_a_static_file_changes(client, app, monkeypatch)
     assert _cache_version(client) != before
 
 
-def test_service_worker_never_stores_personal_pages(client):
+NODE = shutil.which("node")
+# Runs the rendered worker in Node with just enough of a ServiceWorkerGlobalScope to load it,
+# then asks its own storable() about responses with the given Cache-Control headers.
+SW_HARNESS = """
+const vm = require('vm');
+const [body, cases] = [require('fs').readFileSync(0, 'utf8'), JSON.parse(process.argv[1])];
+const scope = {self: {addEventListener() {}, cdtdQueue: {urls: {}}}, importScripts() {}};
+vm.runInNewContext(body, scope);
+console.log(JSON.stringify(cases.map((cc) => scope.storable({
+  status: 200, type: 'basic', redirected: false,
+  headers: {get: (name) => (name.toLowerCase() === 'cache-control' ? cc : null)}}))));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="needs Node.js to run the service worker's code")
+def test_service_worker_never_stores_what_the_server_marks_private(client):
+    """Keyed on the header, not on a list of paths: any page the server marks is left alone."""
     body = client.get("/sw.js").get_data(as_text=True)
-    pattern = re.search(r"var PERSONAL = /(.*)/;", body).group(1)
-    personal = re.compile(pattern.replace("\\/", "/"))
-    for path in ["/account", "/account/phone", "/console/", "/admin/", "/notifications/",
-                 "/reports/mine", "/auth/login", "/dev-idp/authorize", "/csrf-token"]:
-        assert personal.search(path), path
-    for path in ["/", "/reports", "/reports/12", "/reports/new", "/offline"]:
-        assert not personal.search(path), path
+    assert "PERSONAL" not in body and "/reports/mine" not in body
+    cases = ["private, no-store", "no-store", "private", "Private", "no-cache, private=\"Set-Cookie\"",
+             "max-age=0, NO-STORE", None, "no-cache", "public, max-age=60"]
+    result = subprocess.run([NODE, "-e", SW_HARNESS, json.dumps(cases)], input=body,
+                            capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == [False] * 6 + [True] * 3
+
+
+def test_pages_of_a_logged_in_user_are_marked_for_the_worker(client, make_user, login):
+    login(client, make_user())
+    for path in ["/", "/reports", "/account/", "/reports/mine"]:
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
 
 
 @pytest.mark.parametrize(("lang", "title"), [("vi", "Công dân Thủ đô số"), ("en", "No connection")])
