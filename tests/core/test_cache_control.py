@@ -24,7 +24,7 @@ def test_every_page_of_a_logged_in_citizen_is_private(client, make_user, login):
         assert "Expires" not in response.headers, path
 
 
-def test_every_console_and_admin_page_and_csv_is_private(client, make_user, login, make_report):
+def test_every_console_and_admin_page_and_csv_is_private(client, make_user, login, make_report):  # noqa: F811
     admin = make_user(role="city_admin")
     report = make_report(make_user())
     login(client, admin)
@@ -64,7 +64,8 @@ def test_visitors_pages_are_not_marked(client):
     assert "private" not in response.headers.get("Cache-Control", "")
 
 
-def test_public_photos_stay_shareable_for_a_logged_in_user(app, client, make_user, login, make_report):
+def test_public_photos_stay_shareable_for_a_logged_in_user(app, client, make_user, login,
+                                                          make_report):  # noqa: F811
     from app.extensions import db
     from app.reports.models import Report
 
