@@ -91,6 +91,70 @@ def test_cache_name_changes_when_a_static_file_changes(client, app, monkeypatch)
     assert _cache_version(client) != before
 
 
+def _sw_body(client) -> bytes:
+    return client.get("/sw.js").get_data()
+
+
+def test_service_worker_changes_when_only_the_offline_template_changes(client, app, monkeypatch):
+    """A deploy that changes a template must reach installed phones: /sw.js differs."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    before = _sw_body(client)
+    source = app.jinja_env.loader.get_source(app.jinja_env, "pwa/offline.html")[0]
+    changed = source.replace("</main>", "<p>Một dòng mới.</p></main>")
+    monkeypatch.setattr(app.jinja_env, "loader",
+                        ChoiceLoader([DictLoader({"pwa/offline.html": changed}), app.jinja_env.loader]))
+    app.jinja_env.cache.clear()
+    try:
+        assert _sw_body(client) != before
+    finally:
+        monkeypatch.undo()
+        app.jinja_env.cache.clear()
+    assert _sw_body(client) == before
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_service_worker_changes_when_a_translation_on_the_offline_page_changes(client, app, monkeypatch, lang):
+    """Whatever language the phone asked in: the offline page is hashed in every language."""
+    import flask_babel
+
+    client.set_cookie("lang", "vi" if lang == "en" else "en")  # the other language than the change
+    before = _sw_body(client)
+    original = flask_babel.Domain.get_translations
+
+    def changed(self):
+        translations = original(self)
+        if str(flask_babel.get_locale()) != lang:
+            return translations
+
+        class Changed:
+            def __getattr__(self, name):
+                return getattr(translations, name)
+
+            def ugettext(self, message):
+                text = translations.ugettext(message)
+                return text + " (mới)" if message == "No connection" else text
+
+            gettext = ugettext
+
+        return Changed()
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", changed)
+    assert _sw_body(client) != before
+
+
+def test_service_worker_changes_when_a_catalog_changes(client, app, tmp_path, monkeypatch):
+    import shutil as sh
+
+    folder = tmp_path / "translations"
+    sh.copytree(app.config["BABEL_TRANSLATION_DIRECTORIES"], folder)
+    monkeypatch.setitem(app.config, "BABEL_TRANSLATION_DIRECTORIES", str(folder))
+    before = _sw_body(client)
+    with open(folder / "vi" / "LC_MESSAGES" / "messages.mo", "ab") as f:
+        f.write(b"\0")
+    assert _sw_body(client) != before
+
+
 NODE = shutil.which("node")
 # Runs the rendered worker in Node with just enough of a ServiceWorkerGlobalScope to load it,
 # then asks its own storable() about responses with the given Cache-Control headers.
