@@ -120,6 +120,9 @@ class BaseConfig:
     VAPID_PRIVATE_KEY: str | None = None
     VAPID_PUBLIC_KEY: str | None = None
     VAPID_SUBJECT = "mailto:admin@example.org"
+    # Push endpoints on this machine (http://127.0.0.1, a local stand-in push service): for
+    # development and tests only, production refuses them whatever is set.
+    PUSH_ALLOW_LOOPBACK = False
 
 
 class DevelopmentConfig(BaseConfig):
@@ -130,6 +133,7 @@ class DevelopmentConfig(BaseConfig):
     DEV_IDP_ENABLED = True
     SMS_BACKEND = "dev"
     DEMO_TOOLS = True
+    PUSH_ALLOW_LOOPBACK = True
 
 
 class TestConfig(DevelopmentConfig):
@@ -215,6 +219,7 @@ def load_config(app, overrides: dict | None = None) -> None:
         # The sandbox identity provider must not be reachable in production, whatever is set.
         app.config["DEV_IDP_ENABLED"] = False
         app.config["DEMO_TOOLS"] = False
+        app.config["PUSH_ALLOW_LOOPBACK"] = False
         if app.config.get("IDENTITY_VERIFIER") == "dev":
             raise RuntimeError("IDENTITY_VERIFIER=dev only checks formats; use a real verifier or 'none'")
     if not app.config.get("SECRET_KEY"):

@@ -14,7 +14,7 @@ from flask_login import login_user, logout_user
 
 from app.audit import services as audit
 from app.auth.models import IdentityLevel, Role, RoleGrant, User, UserSession
-from app.core import signals
+from app.core import crypto, signals
 from app.core.models import utcnow
 from app.extensions import db, login_manager
 
@@ -46,6 +46,15 @@ def init_login_manager(app: Flask) -> None:
         if not resume_session(user, session.get("sid")):
             return None
         return user
+
+
+def client_account_id(user) -> str:
+    """An opaque, stable id of the account for the page's own scripts (whose offline reports
+    and push subscription are whose on a shared phone). Keyed, so it tells nothing about the
+    account and cannot be computed from its number; never the phone or the ID number."""
+    if user is None or not user.is_authenticated:
+        return ""
+    return crypto.lookup_hash(str(user.id), b"users.client_id")[:32]
 
 
 def new_user(**fields) -> User:
