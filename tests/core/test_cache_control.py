@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from app.core.security import PRIVATE
-from tests.reports.conftest import make_category, make_report  # noqa: F401  (fixtures)
 
 # Pages the service worker or a shared cache could otherwise keep.
 CITIZEN_PAGES = ["/", "/account/", "/account/verify", "/reports/mine", "/reports/new", "/reports",
@@ -24,7 +23,7 @@ def test_every_page_of_a_logged_in_citizen_is_private(client, make_user, login):
         assert "Expires" not in response.headers, path
 
 
-def test_every_console_and_admin_page_and_csv_is_private(client, make_user, login, make_report):  # noqa: F811
+def test_every_console_and_admin_page_and_csv_is_private(client, make_user, login, make_report):
     admin = make_user(role="city_admin")
     report = make_report(make_user())
     login(client, admin)
@@ -65,7 +64,7 @@ def test_visitors_pages_are_not_marked(client):
 
 
 def test_public_photos_stay_shareable_for_a_logged_in_user(app, client, make_user, login,
-                                                          make_report):  # noqa: F811
+                                                          make_report):
     from app.extensions import db
     from app.reports.models import Report
 
