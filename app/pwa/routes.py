@@ -8,8 +8,10 @@ from pathlib import Path
 from flask import current_app, jsonify, make_response, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from app.auth.services import client_account_id
 from app.pwa import bp
 
 THEME_COLOUR = "#b3261e"
@@ -114,8 +116,9 @@ def offline():
 
 @bp.get("/csrf-token")
 def csrf_token():
-    """A fresh token for reports sent from the offline queue: the one in a cached page may
-    belong to an earlier session."""
-    response = jsonify(token=generate_csrf())
+    """A fresh token for reports sent from the offline queue (the one in a cached page may
+    belong to an earlier session), and the opaque id of the account it would be sent as."""
+    # Who is logged in: the queue sends a report only for the account that saved it.
+    response = jsonify(token=generate_csrf(), account=client_account_id(current_user))
     response.cache_control.no_store = True
     return response

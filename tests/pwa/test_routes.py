@@ -229,3 +229,25 @@ def test_service_worker_loads_the_push_handlers(client):
     assert "importScripts(" in body and "/static/js/sw-push.js?v=" in body
     handlers = client.get("/static/js/sw-push.js").get_data(as_text=True)
     assert "addEventListener('push'" in handlers and "notificationclick" in handlers
+
+
+def _account_on_page(client) -> str:
+    return re.search(r'<span hidden data-account="([^"]*)"></span>', client.get("/").get_data(as_text=True)).group(1)
+
+
+def test_pages_name_their_account_by_an_opaque_stable_id(app, make_user, login):
+    """The offline queue keeps each report to the account that saved it, by this id."""
+    lan, minh = make_user(phone="+84912000001"), make_user(phone="+84912000002", level=2)
+    visitor = app.test_client()
+    assert _account_on_page(visitor) == "" and visitor.get("/csrf-token").get_json()["account"] == ""
+    first, second, again = app.test_client(), app.test_client(), app.test_client()
+    login(first, lan)
+    login(second, minh)
+    login(again, lan)
+    lan_id, minh_id = _account_on_page(first), _account_on_page(second)
+    assert re.fullmatch(r"[0-9a-f]{32}", lan_id) and lan_id != minh_id
+    assert _account_on_page(again) == lan_id  # the same on every device and session
+    assert first.get("/csrf-token").get_json()["account"] == lan_id
+    # Nothing personal in it: not the phone (nor the ID number: keyed hash of the row id).
+    for secret in ["912000001", "0912000001", "84912000002"]:
+        assert secret not in lan_id and secret not in minh_id

@@ -90,8 +90,8 @@ function versioned(event) {
 function postReport(event) {
   var copy = event.request.clone();
   return fetch(event.request).catch(function () {
-    return copy.formData().then(function (data) {
-      return self.cdtdQueue.put(self.cdtdQueue.fromFormData(data, ''));
+    return Promise.all([copy.formData(), self.cdtdQueue.getAccount()]).then(function (got) {
+      return self.cdtdQueue.put(self.cdtdQueue.fromFormData(got[0], '', got[1]));
     }).then(function () {
       self.cdtdQueue.requestSync();
       return Response.redirect(OFFLINE_URL + '?saved=1', 303);
@@ -133,4 +133,7 @@ self.addEventListener('sync', function (event) {
 
 self.addEventListener('message', function (event) {
   if (event.data === 'send-queue') event.waitUntil(sendQueue());
+  if (event.data && event.data.type === 'account' && typeof event.data.account === 'string') {
+    event.waitUntil(self.cdtdQueue.setAccount(event.data.account));
+  }
 });
