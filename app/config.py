@@ -46,7 +46,12 @@ class BaseConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "cdtd_session"
-    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    # Sessions end after this long without a request (idle) and, in any case, this long after
+    # the login (lifetime). Officials and admins (anyone with a role) get the shorter limits.
+    SESSION_IDLE_TIMEOUT = 60 * 60 * 24 * 30
+    SESSION_LIFETIME = 60 * 60 * 24 * 90
+    SESSION_IDLE_TIMEOUT_OFFICIAL = 60 * 60 * 2
+    SESSION_LIFETIME_OFFICIAL = 60 * 60 * 24 * 14
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = True
 
@@ -105,6 +110,8 @@ class BaseConfig:
     PHOTO_MAX_BYTES = 12 * 1024 * 1024
     PHOTO_MAX_PIXELS = 40_000_000
     PHOTO_MAX_COUNT = 5
+    # New photos an account may upload (reports and answers together), per the window.
+    PHOTO_UPLOAD_LIMIT = "60 per hour"
     PHOTO_MAX_EDGE = 1600
     PHOTO_THUMB_EDGE = 320
     STORAGE_BACKEND = "local"
@@ -118,6 +125,9 @@ class BaseConfig:
     VAPID_PRIVATE_KEY: str | None = None
     VAPID_PUBLIC_KEY: str | None = None
     VAPID_SUBJECT = "mailto:admin@example.org"
+    # Push endpoints on this machine (http://127.0.0.1, a local stand-in push service): for
+    # development and tests only, production refuses them whatever is set.
+    PUSH_ALLOW_LOOPBACK = False
 
 
 class DevelopmentConfig(BaseConfig):
@@ -129,6 +139,7 @@ class DevelopmentConfig(BaseConfig):
     SMS_BACKEND = "dev"
     DEMO_TOOLS = True
     JOBS_IN_PROCESS = True
+    PUSH_ALLOW_LOOPBACK = True
 
 
 class TestConfig(DevelopmentConfig):
@@ -184,6 +195,11 @@ _ENV_SETTINGS: dict[str, type] = {
     "VAPID_PRIVATE_KEY": str,
     "VAPID_PUBLIC_KEY": str,
     "VAPID_SUBJECT": str,
+    "SESSION_IDLE_TIMEOUT": int,
+    "SESSION_LIFETIME": int,
+    "SESSION_IDLE_TIMEOUT_OFFICIAL": int,
+    "SESSION_LIFETIME_OFFICIAL": int,
+    "PHOTO_UPLOAD_LIMIT": str,
 }
 
 
@@ -226,6 +242,7 @@ def load_config(app, overrides: dict | None = None) -> None:
         # The sandbox identity provider must not be reachable in production, whatever is set.
         app.config["DEV_IDP_ENABLED"] = False
         app.config["DEMO_TOOLS"] = False
+        app.config["PUSH_ALLOW_LOOPBACK"] = False
         if app.config.get("IDENTITY_VERIFIER") == "dev":
             raise RuntimeError("IDENTITY_VERIFIER=dev only checks formats; use a real verifier or 'none'")
     if not app.config.get("SECRET_KEY"):
@@ -241,6 +258,9 @@ def load_config(app, overrides: dict | None = None) -> None:
             app.config["OIDC_ISSUER"] = app.config["DEV_IDP_ISSUER"]
             app.config["OIDC_CLIENT_ID"] = app.config["DEV_IDP_CLIENT_ID"]
             app.config["OIDC_CLIENT_SECRET"] = app.config["DEV_IDP_CLIENT_SECRET"]
+    # The cookie lasts as long as the longest session may; the server enforces the rest.
+    app.config["PERMANENT_SESSION_LIFETIME"] = max(app.config["SESSION_LIFETIME"],
+                                                   app.config["SESSION_LIFETIME_OFFICIAL"])
     if not app.config.get("DATABASE_URL"):
         instance.mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'app.db'}"

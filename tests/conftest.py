@@ -177,17 +177,21 @@ def make_user(app):
 @pytest.fixture
 def login(app):
     """Log a client in as a user id, the way a real login does (a fresh session)."""
+    from app.auth import services as auth
     from app.auth.models import User
 
     def do_login(client, user_id: int):
         with app.app_context():
             user = db.session.get(User, user_id)
             key = user.get_id()
+            sid = auth.start_session(user)
+            db.session.commit()
             db.session.remove()
         with client.session_transaction() as sess:
             sess.clear()
             sess["_user_id"] = key
             sess["_fresh"] = True
+            sess["sid"] = sid
         return client
 
     return do_login

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -24,6 +24,17 @@ VERIFY_LIMIT_PER_USER = "10 per hour"
 @login_required
 def show_account():
     return render("account/account.html", user=current_user)
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of the account: a lost phone, a shared computer left logged in."""
+    user = current_user._get_current_object()
+    services.logout_everywhere(user)
+    services.logout(user)
+    flash(_("You have logged out on all devices."), "info")
+    return redirect(url_for("main.home"), code=303)
 
 
 def _user_key() -> str:

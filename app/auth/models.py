@@ -170,6 +170,19 @@ class RoleGrant(db.Model):
     agency = relationship("Agency")
 
 
+class UserSession(db.Model):
+    """One logged-in browser. Its cookie carries a random secret and only the secret's hash is
+    kept here: logging out deletes the row, so a copy of the cookie stops working too."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class OtpCode(db.Model):
     """A one-time SMS code, stored as an HMAC; 5-minute life, 5 attempts."""
 

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, session
+from flask import Flask, current_app, session
 from flask_login import login_user, logout_user
 
 from app.audit import services as audit
-from app.auth.models import IdentityLevel, Role, RoleGrant, User
+from app.auth.models import IdentityLevel, Role, RoleGrant, User, UserSession
+from app.core import crypto, signals
 from app.core.models import utcnow
 from app.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
+
+# last_seen_at is written at most this often per session: the idle timeouts are hours or
+# days, and a write on every page view would serialise readers behind the SQLite writer.
+SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 class IdentityConflict(Exception):
@@ -37,7 +43,18 @@ def init_login_manager(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
             return None
+        if not resume_session(user, session.get("sid")):
+            return None
         return user
+
+
+def client_account_id(user) -> str:
+    """An opaque, stable id of the account for the page's own scripts (whose offline reports
+    and push subscription are whose on a shared phone). Keyed, so it tells nothing about the
+    account and cannot be computed from its number; never the phone or the ID number."""
+    if user is None or not user.is_authenticated:
+        return ""
+    return crypto.lookup_hash(str(user.id), b"users.client_id")[:32]
 
 
 def new_user(**fields) -> User:
@@ -47,10 +64,71 @@ def new_user(**fields) -> User:
     return user
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_official(user: User) -> bool:
+    """Officials and admins (anyone with a role) get the shorter session limits."""
+    return bool(user.role_grants)
+
+
+def session_limits(user: User) -> tuple[timedelta, timedelta]:
+    """(idle timeout, absolute lifetime) of ``user``'s sessions, from the configuration."""
+    config = current_app.config
+    if is_official(user):
+        idle, lifetime = config["SESSION_IDLE_TIMEOUT_OFFICIAL"], config["SESSION_LIFETIME_OFFICIAL"]
+    else:
+        idle, lifetime = config["SESSION_IDLE_TIMEOUT"], config["SESSION_LIFETIME"]
+    return timedelta(seconds=idle), timedelta(seconds=lifetime)
+
+
+def start_session(user: User) -> str:
+    """Record a new session of ``user``; returns the secret its cookie carries."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token)))
+    _drop_expired_sessions(user)
+    db.session.flush()
+    return token
+
+
+def _drop_expired_sessions(user: User) -> None:
+    idle, lifetime = session_limits(user)
+    now = utcnow()
+    db.session.execute(sa.delete(UserSession).where(
+        UserSession.user_id == user.id,
+        sa.or_(UserSession.created_at < now - lifetime, UserSession.last_seen_at < now - idle)))
+
+
+def resume_session(user: User, token: str | None) -> bool:
+    """True when ``token`` names a live session of ``user`` (not logged out, not idle too
+    long, not past its lifetime); notes the activity."""
+    if not isinstance(token, str) or not token:
+        return False
+    row = db.session.scalar(sa.select(UserSession).where(
+        UserSession.token_hash == _token_hash(token), UserSession.user_id == user.id))
+    if row is None:
+        return False
+    idle, lifetime = session_limits(user)
+    now = utcnow()
+    if now - row.created_at > lifetime or now - row.last_seen_at > idle:
+        db.session.delete(row)
+        return False
+    if now - row.last_seen_at > SESSION_TOUCH_INTERVAL:
+        row.last_seen_at = now
+    return True
+
+
+def end_session(token: str | None) -> None:
+    if isinstance(token, str) and token:
+        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
 def complete_login(user: User, method: str) -> None:
     """Log ``user`` in with a fresh session (no fixation), and audit it."""
+    end_session(session.get("sid"))
     session.clear()
-    session["sid"] = secrets.token_urlsafe(16)
+    session["sid"] = start_session(user)
     login_user(user, remember=False)
     session.permanent = True
     user.last_login_at = utcnow()
@@ -65,14 +143,21 @@ def record_login_failure(method: str, reason: str) -> None:
 
 
 def logout(user: User | None) -> None:
+    """End this browser's session on the server too, so a copy of its cookie is worthless."""
     if user is not None and user.is_authenticated:
         audit.record("auth.logout", user, actor=user)
+    end_session(session.get("sid"))
+    # Receivers (push: this browser's subscription) still see the session here.
     logout_user()
     session.clear()
 
 
 def logout_everywhere(user: User) -> None:
+    """End every session of ``user``, on every device, this one included."""
     user.session_token = secrets.token_urlsafe(32)
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+    audit.record("auth.logout_everywhere", user, actor=user)
+    signals.sessions_ended_everywhere.send(current_app._get_current_object(), user=user)
 
 
 def set_verified_identity(user: User, *, cccd: str, full_name: str | None,

@@ -38,6 +38,7 @@ from app.console.forms import (
     TransferForm,
     inbox_filters,
 )
+from app.core import uploads
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.images import PhotoError
 from app.extensions import db
@@ -258,14 +259,19 @@ def _result_photos() -> tuple[list, list[str]]:
     """
     max_photos = current_app.config["PHOTO_MAX_COUNT"]
     tokens = request.form.getlist("photo_token")
-    files = [f for f in request.files.getlist("photos") if f and f.filename]
     photo_errors: list[str] = []
-    if len(reports.draft_photos(current_user, tokens, kind=PhotoKind.RESULT)) + len(files) > max_photos:
+    # Counted and size-checked before anything is stored.
+    batch = uploads.read_photos(request.files.getlist("photos"), key=f"user:{current_user.id}",
+                                kept=len(reports.draft_photos(current_user, tokens, kind=PhotoKind.RESULT)))
+    if batch.too_many:
         photo_errors.append(_("You can add at most %(num)d photos.", num=max_photos))
-        files = []
-    for upload in files:
+    if batch.rate_limited:
+        photo_errors.append(uploads.rate_limited_message())
+    for filename, problem in batch.problems:
+        photo_errors.append(_("%(file)s: %(message)s", file=filename, message=problem))
+    for upload in batch.uploads:
         try:
-            photo = reports.store_photo(current_user, upload.read(), kind=PhotoKind.RESULT)
+            photo = reports.store_photo(current_user, upload.data, kind=PhotoKind.RESULT)
         except PhotoError as e:
             photo_errors.append(_("%(file)s: %(message)s", file=upload.filename, message=e.message))
         else:

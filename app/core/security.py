@@ -1,12 +1,34 @@
-"""Security headers: a strict Content-Security-Policy (no inline script or style) and friends."""
+"""Security headers: a strict Content-Security-Policy (no inline script or style) and friends,
+and no caching of anything rendered for a logged-in user."""
 
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_login import current_user
+
+PRIVATE = "private, no-store"
+
+
+def _personal(response) -> bool:
+    """A response to a logged-in user may carry their data, unless its view declared it the
+    same for everyone (``Cache-Control: public``: public photos, versioned static files)."""
+    if request.endpoint == "static" or response.cache_control.public:
+        return False
+    return current_user.is_authenticated
 
 
 def init_app(app: Flask) -> None:
     production = app.config["APP_ENV"] == "production"
+
+    # The one place personal responses are marked: pages, fragments, JSON, CSV, errors. Shared
+    # caches must not keep them, nor the browser's back/forward cache or the service worker,
+    # which stores pages by this header (a shared phone must not show them to the next person).
+    @app.after_request
+    def _no_store_personal(response):
+        if _personal(response):
+            response.headers["Cache-Control"] = PRIVATE
+            response.headers.pop("Expires", None)
+        return response
 
     @app.after_request
     def _headers(response):

@@ -12,6 +12,17 @@ def _load_vapid_key(state) -> None:
     vapid.init_app(state.app)
 
 
+@bp.record_once
+def _forget_subscriptions_on_logout(state) -> None:
+    from flask_login import user_logged_out
+
+    from app.core.signals import sessions_ended_everywhere
+    from app.push import services
+
+    user_logged_out.connect(services.forget_this_browser, state.app, weak=False)
+    sessions_ended_everywhere.connect(services.forget_every_device, state.app, weak=False)
+
+
 @bp.app_context_processor
 def _push_globals():
     from app.push.vapid import push_enabled

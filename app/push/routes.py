@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify, request, session
 from flask_login import current_user
 
+from app.extensions import db
 from app.push import bp, services
 from app.push.vapid import push_enabled
 
@@ -30,10 +31,16 @@ def subscribe():
         return denied
     try:
         info = services.parse_subscription(request.get_json(silent=True),
-                                           allow_local=current_app.config["APP_ENV"] != "production")
+                                           allow_local=current_app.config["PUSH_ALLOW_LOOPBACK"])
     except services.InvalidSubscription:
         return jsonify(error="invalid subscription"), 400
-    services.subscribe(current_user, info, request.user_agent.string)
+    try:
+        sub = services.subscribe(current_user, info, request.user_agent.string)
+    except services.SubscriptionTaken:
+        # Commit what subscribe() decided (the other account's row may be gone).
+        db.session.commit()
+        return jsonify(error="subscription belongs to another account"), 409
+    session[services.SESSION_KEY] = sub.id
     return jsonify(subscribed=True), 201
 
 
@@ -45,4 +52,5 @@ def unsubscribe():
     endpoint = data.get("endpoint") if isinstance(data, dict) else None
     if not services.unsubscribe(current_user, endpoint):
         return jsonify(error="no such subscription"), 404
+    session.pop(services.SESSION_KEY, None)
     return "", 204

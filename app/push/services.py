@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import json
 import logging
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import requests
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import current_app
+from flask import current_app, session
 from flask_babel import force_locale, gettext
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
+from app.core import netguard
 from app.core.models import utcnow
 from app.core.urls import path_for
 from app.extensions import db
@@ -32,8 +31,16 @@ PUSH_TTL = 24 * 60 * 60
 PUSH_TIMEOUT = 10
 
 
+# Where this browser's subscription id is kept in the session, so that logging out removes it.
+SESSION_KEY = "push_subscription"
+
+
 class InvalidSubscription(ValueError):
     pass
+
+
+class SubscriptionTaken(Exception):
+    """The endpoint is registered to another account; it is not moved."""
 
 
 @dataclass(frozen=True)
@@ -55,22 +62,10 @@ def _b64url_bytes(value) -> bytes:
 def _check_endpoint(endpoint, allow_local: bool) -> str:
     if not isinstance(endpoint, str) or len(endpoint) > 1000:
         raise InvalidSubscription("endpoint")
-    parts = urlsplit(endpoint)
-    host = parts.hostname or ""
-    if allow_local and parts.scheme == "http" and host == "127.0.0.1":
-        return endpoint
-    if parts.scheme != "https" or not host or parts.username or parts.password:
-        raise InvalidSubscription("endpoint")
-    # Push services have DNS names; an address or a local name would point the server at itself
-    # or its private network.
     try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        raise InvalidSubscription("endpoint")
-    if "." not in host or host.endswith((".localhost", ".local", ".internal")):
-        raise InvalidSubscription("endpoint")
+        netguard.check_url(endpoint, allow_loopback=allow_local)
+    except netguard.BlockedAddress as e:
+        raise InvalidSubscription("endpoint") from e
     return endpoint
 
 
@@ -92,14 +87,23 @@ def parse_subscription(data, *, allow_local: bool = False) -> SubscriptionInfo:
 def subscribe(user, info: SubscriptionInfo, user_agent: str | None = None) -> PushSubscription:
     """Store a browser's subscription for ``user``.
 
-    An endpoint belongs to one browser profile: when another account logs in on the same phone
-    and opts in, the phone now gets that account's notifications.
+    An endpoint registered to another account is never moved to this one (the phone would
+    silently start showing one person's notifications to another): :class:`SubscriptionTaken`.
+    When the request also carries that subscription's keys, it proves it comes from the
+    browser that holds it, which now belongs to someone else: the other account's row is
+    removed, so that phone stops getting its pushes. The browser then makes a new
+    subscription (a new endpoint) for this account; static/js/push.js does that.
     """
     sub = db.session.scalar(sa.select(PushSubscription).where(PushSubscription.endpoint == info.endpoint))
+    if sub is not None and sub.user_id != user.id:
+        if (sub.p256dh, sub.auth) == (info.p256dh, info.auth):
+            log.info("push subscription %s left by its account: the browser now has another", sub.id)
+            db.session.delete(sub)
+            db.session.flush()
+        raise SubscriptionTaken
     if sub is None:
-        sub = PushSubscription(endpoint=info.endpoint)
+        sub = PushSubscription(endpoint=info.endpoint, user_id=user.id)
         db.session.add(sub)
-    sub.user_id = user.id
     sub.p256dh, sub.auth = info.p256dh, info.auth
     sub.user_agent = (user_agent or "")[:200] or None
     db.session.flush()
@@ -117,6 +121,21 @@ def unsubscribe(user, endpoint) -> bool:
     result = db.session.execute(sa.delete(PushSubscription).where(
         PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id))
     return bool(result.rowcount)
+
+
+def forget_this_browser(sender, user=None, **extra) -> None:
+    """On logout (Flask-Login's ``user_logged_out``): this browser's subscription goes, even
+    when the page's script could not remove it."""
+    sub_id = session.pop(SESSION_KEY, None)
+    if user is not None and isinstance(sub_id, int):
+        db.session.execute(sa.delete(PushSubscription).where(
+            PushSubscription.id == sub_id, PushSubscription.user_id == user.id))
+
+
+def forget_every_device(sender, user=None, **extra) -> None:
+    """On "log out on all devices": no phone of the account gets its pushes any more."""
+    if user is not None:
+        db.session.execute(sa.delete(PushSubscription).where(PushSubscription.user_id == user.id))
 
 
 def subscriptions_of(user_id: int) -> list[PushSubscription]:
@@ -141,9 +160,8 @@ def payload(notification, user) -> dict:
 def deliver(sub: PushSubscription, data: dict, key: Vapid) -> bool:
     """Send one push. A subscription the push service calls gone (404/410) is deleted; other
     failures are logged and the subscription kept. Logs carry the row id, never the endpoint."""
-    session = requests.Session()
-    # Push services answer directly; a redirect could only lead the server somewhere else.
-    session.max_redirects = 0
+    # Only to the public address checked when connecting; no redirects, no proxies.
+    http = netguard.guarded_session(allow_loopback=current_app.config["PUSH_ALLOW_LOOPBACK"])
     try:
         webpush(
             subscription_info={"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
@@ -152,7 +170,7 @@ def deliver(sub: PushSubscription, data: dict, key: Vapid) -> bool:
             vapid_claims={"sub": current_app.config["VAPID_SUBJECT"]},
             ttl=PUSH_TTL,
             timeout=PUSH_TIMEOUT,
-            requests_session=session,
+            requests_session=http,
         )
     except WebPushException as e:
         if e.status_code in (404, 410):
@@ -161,10 +179,15 @@ def deliver(sub: PushSubscription, data: dict, key: Vapid) -> bool:
         else:
             log.warning("push to subscription %s failed: HTTP %s", sub.id, e.status_code)
         return False
+    except netguard.BlockedAddress as e:
+        # Its host now leads somewhere the server must not go: it can never be delivered.
+        log.warning("push subscription %s removed: its host is not public (%s)", sub.id, e)
+        db.session.delete(sub)
+        return False
     except requests.RequestException as e:
         log.warning("push to subscription %s failed: %s", sub.id, type(e).__name__)
         return False
     finally:
-        session.close()
+        http.close()
     sub.last_success_at = utcnow()
     return True

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from flask import current_app, jsonify, make_response, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from app.auth.services import client_account_id
 from app.pwa import bp
 
 THEME_COLOUR = "#b3261e"
@@ -37,10 +40,25 @@ def precache_urls() -> list[str]:
     return [asset_url(name) for name in PRECACHE_ASSETS] + [url_for("pwa.offline")]
 
 
+def _catalogs() -> list[Path]:
+    folders = current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
+    return sorted(p for folder in folders for p in Path(folder).glob("*/LC_MESSAGES/*.mo"))
+
+
 def cache_version(urls: list[str]) -> str:
-    """Changes whenever a precached file changes (its URL holds its hash): a deploy renames
-    the caches and the new worker drops the old ones."""
-    return hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]
+    """A digest of everything the worker serves: the precached files (each URL holds its
+    file's hash), the offline page as rendered in every language, and the translation
+    catalogs that the stored pages were rendered with. Any change makes a new /sw.js, so
+    phones install it, rename the caches and drop the old ones."""
+    digest = hashlib.sha256()
+    for url in urls:
+        digest.update(url.encode() + b"\n")
+    for lang in current_app.config["LANGUAGES"]:
+        with force_locale(lang):
+            digest.update(render_template("pwa/offline.html").encode())
+    for catalog in _catalogs():
+        digest.update(catalog.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @bp.get("/manifest.webmanifest")
@@ -98,8 +116,9 @@ def offline():
 
 @bp.get("/csrf-token")
 def csrf_token():
-    """A fresh token for reports sent from the offline queue: the one in a cached page may
-    belong to an earlier session."""
-    response = jsonify(token=generate_csrf())
+    """A fresh token for reports sent from the offline queue (the one in a cached page may
+    belong to an earlier session), and the opaque id of the account it would be sent as."""
+    # Who is logged in: the queue sends a report only for the account that saved it.
+    response = jsonify(token=generate_csrf(), account=client_account_id(current_user))
     response.cache_control.no_store = True
     return response

@@ -17,6 +17,7 @@ from app.auth.forms import invalid_status
 from app.auth.services import safe_next
 from app.cases.display import locale, status_label, unit_name
 from app.cases.messages import workflow_message
+from app.core import uploads
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.images import PhotoError
 from app.extensions import db
@@ -130,22 +131,31 @@ def _collect_photos(form: ReportForm) -> tuple[list[ReportPhoto], list[str]]:
             if p.token not in removed]
     errors: list[str] = []
     stored: list[ReportPhoto] = []
-    for upload in form.photos.data or []:
-        if not getattr(upload, "filename", None):
-            continue
+    # Counted and size-checked before anything is stored.
+    batch = uploads.read_photos(form.photos.data or [], kept=len(kept), key=f"user:{current_user.id}")
+    if batch.rate_limited:
+        errors.append(uploads.rate_limited_message())
+    for filename, problem in batch.problems:
+        errors.append(_("%(file)s: %(problem)s", file=filename, problem=problem))
+    for upload in batch.uploads:
         try:
-            stored.append(services.store_photo(current_user, upload.read()))
+            stored.append(services.store_photo(current_user, upload.data))
         except PhotoError as e:
             errors.append(_("%(file)s: %(problem)s", file=upload.filename, problem=e.message))
     photos = kept + stored
     max_photos = current_app.config["PHOTO_MAX_COUNT"]
-    if not photos and not errors:
-        errors.append(_("Add at least one photo of the problem."))
+    if batch.too_many:
+        errors.append(ngettext(
+            "A report can have at most %(num)d photo. None of the new ones were kept: choose again.",
+            "A report can have at most %(num)d photos. None of the new ones were kept: choose again.",
+            max_photos))
     elif len(photos) > max_photos:
         errors.append(ngettext(
             "A report can have at most %(num)d photo. Tick “Remove” on the ones to leave out.",
             "A report can have at most %(num)d photos. Tick “Remove” on the ones to leave out.",
             max_photos))
+    elif not photos and not errors:
+        errors.append(_("Add at least one photo of the problem."))
     return photos, errors
 
 

@@ -1,3 +1,3 @@
-"""The hardening tests of core drive real reports through the field-report factories."""
+"""Report factories, for the tests of shared machinery that need reports (uploads, caching)."""
 
-from tests.reports.conftest import make_category, make_report  # noqa: F401
+from tests.reports.conftest import make_category, make_report  # noqa: F401  (fixtures)

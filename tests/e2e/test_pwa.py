@@ -191,3 +191,58 @@ def test_pages_and_the_report_form_without_javascript(browser, live_server, peop
         expect(page.locator(".error-summary")).to_be_visible()  # the server's answer, not a queue
     finally:
         context.close()
+
+
+def _reporters(app) -> list[str]:
+    from app.auth.models import User
+    from app.extensions import db
+    from app.reports.models import Report
+
+    with app.app_context():
+        names = list(db.session.scalars(sa.select(User.full_name).join(Report, Report.reporter_id == User.id)))
+        db.session.remove()
+    return names
+
+
+def test_a_shared_phone_keeps_each_persons_offline_reports_to_them(app, offline_page, people):  # noqa: F811
+    """Lan queues a report offline and her session ends before it is sent; Minh logs in on
+    the same phone: he neither sees it nor sends it, nor does the offline page show it after
+    his logout. When Lan logs in again, it is shown and sent, as hers."""
+    from tests.e2e.test_report_flow import log_out
+
+    page = offline_page
+    log_in_as(page, "demo-citizen-lan")
+    page.goto("/reports/new")
+    wait_until_controlled(page)
+    page.context.set_offline(True)
+    _fill_report(page, app)
+    page.locator("#report-form button[type=submit].primary").click()
+    queue = page.locator("#offline-queue")
+    expect(queue.locator(".queue-item")).to_have_count(1)
+    page.context.clear_cookies()  # her session ends while the phone is offline
+    page.context.set_offline(False)
+    expect(queue.locator('.queue-item[data-state="login"]')).to_have_count(1)
+    assert _report_count(app) == 0
+
+    log_in_as(page, "demo-citizen-minh")
+    page.goto("/reports/mine")
+    wait_until_controlled(page)
+    expect(page.locator("#offline-queue [data-queue-panel]")).to_be_hidden()
+    page.locator("#queue-send").dispatch_event("click")  # even asked to, it sends nothing of hers
+    time.sleep(1)
+    assert _report_count(app) == 0
+    assert page.evaluate("() => window.cdtdQueue.all().then((items) => items.length)") == 1  # kept for Lan
+    log_out(page)
+    page.goto("/offline")
+    expect(page.locator("#offline-page")).to_be_visible()
+    time.sleep(0.5)
+    expect(page.locator("#offline-queue .queue-item")).to_have_count(0)
+
+    log_in_as(page, "demo-citizen-lan")
+    page.goto("/reports/mine")
+    queue = page.locator("#offline-queue")
+    expect(queue.locator(".queue-item")).to_have_count(1)
+    queue.locator("#queue-send").click()
+    expect(queue.locator(".queue-item")).to_have_count(0, timeout=10_000)
+    assert _report_count(app) == 1
+    assert _reporters(app) == ["Nguyễn Thị Lan"]

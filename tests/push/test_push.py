@@ -147,14 +147,78 @@ def test_subscribe_stores_one_row_per_endpoint_and_unsubscribe_removes_it(app, c
     assert unsubscribe(client, browser.endpoint).status_code == 404
 
 
-def test_the_phone_follows_the_account_that_opted_in_last(app, client, make_user, login):
+def test_an_endpoint_of_another_account_is_never_moved_to_this_one(app, client, make_user, login):
+    """Someone who knows (or guessed) an endpoint, without the browser's keys: refused, and the
+    owner keeps getting their notifications."""
     first, second = make_user(), make_user()
     browser = Browser("https://web.push.apple.com/QGx0aW5n")
     login(client, first)
     assert subscribe(client, browser.subscription).status_code == 201
     login(client, second)
+    other_keys = Browser(browser.endpoint)
+    response = subscribe(client, other_keys.subscription)
+    assert response.status_code == 409
+    assert rows(app) == [(first, browser.endpoint)]
+
+
+def test_a_shared_phone_stops_pushing_for_the_previous_account(app, client, make_user, login):
+    """The same browser (its keys prove it) now used by another account: the old account's row
+    goes, nothing is moved, and the browser is told to make a new subscription."""
+    first, second = make_user(), make_user()
+    browser = Browser("https://web.push.apple.com/QGx0aW5n")
+    login(client, first)
     assert subscribe(client, browser.subscription).status_code == 201
-    assert rows(app) == [(second, browser.endpoint)]
+    login(client, second)
+    assert subscribe(client, browser.subscription).status_code == 409
+    assert rows(app) == []
+    fresh = Browser("https://web.push.apple.com/bmV3LXN1Yg")
+    assert subscribe(client, fresh.subscription).status_code == 201
+    assert rows(app) == [(second, fresh.endpoint)]
+
+
+def logout(client):
+    return client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_logout_removes_this_browsers_subscription_on_the_server(app, make_user, login):
+    user = make_user()
+    phone, computer = app.test_client(), app.test_client()
+    login(phone, user)
+    login(computer, user)
+    on_phone = Browser("https://fcm.googleapis.com/fcm/send/phone")
+    on_computer = Browser("https://updates.push.services.mozilla.com/wpush/v2/computer")
+    assert subscribe(phone, on_phone.subscription).status_code == 201
+    assert subscribe(computer, on_computer.subscription).status_code == 201
+
+    assert logout(phone).status_code == 303
+    assert rows(app) == [(user, on_computer.endpoint)]
+
+
+def test_logout_on_all_devices_removes_every_subscription(app, make_user, login):
+    user, other = make_user(), make_user()
+    phone, computer, elsewhere = app.test_client(), app.test_client(), app.test_client()
+    login(phone, user)
+    login(computer, user)
+    login(elsewhere, other)
+    assert subscribe(phone, Browser("https://fcm.googleapis.com/fcm/send/1").subscription).status_code == 201
+    assert subscribe(computer, Browser("https://fcm.googleapis.com/fcm/send/2").subscription).status_code == 201
+    kept = Browser("https://fcm.googleapis.com/fcm/send/3")
+    assert subscribe(elsewhere, kept.subscription).status_code == 201
+    response = phone.post("/account/logout-everywhere", data={"csrf_token": csrf_token(phone, "/account/")})
+    assert response.status_code == 303
+    assert rows(app) == [(other, kept.endpoint)]
+
+
+def test_after_logout_no_push_reaches_the_phone(app, client, make_user, make_report, login, push_service):
+    """The issue's story: subscribe, log out, an official accepts the report: nothing arrives."""
+    reporter = make_user()
+    official = make_user(role="ward_official", ward="phuong_hoan_kiem")
+    report_id = make_report(reporter)
+    login(client, reporter)
+    assert subscribe(client, Browser(f"{push_service.base}/push/lan").subscription).status_code == 201
+    logout(client)
+    accept(app, report_id, official)
+    assert push_service.requests == []
 
 
 def test_subscribing_needs_login(app, client):
@@ -173,13 +237,53 @@ def test_subscribing_needs_the_csrf_header(app, client, make_user, login):
     assert rows(app) == []
 
 
+INTERNAL_ENDPOINTS = [
+    "https://127.1:5198/x", "https://127.0.0.1/x", "https://0x7f.0.0.1/x", "https://0x7f000001/x",
+    "https://2130706433/x", "https://017700000001/x", "https://0177.0.0.1/x", "https://127.000.000.001/x",
+    "https://0/x", "https://0.0.0.0/x", "https://10.0.0.5/x", "https://10.1/x", "https://172.16.0.1/x",
+    "https://192.168.1.1/x", "https://169.254.169.254/latest/meta-data", "https://100.64.0.1/x",
+    "https://224.0.0.1/x", "https://240.0.0.1/x", "https://255.255.255.255/x", "https://8.8.8.8/x",
+    "https://[::1]/x", "https://[::]/x", "https://[::ffff:127.0.0.1]/x", "https://[::ffff:7f00:1]/x",
+    "https://[::127.0.0.1]/x", "https://[64:ff9b::a9fe:a9fe]/x", "https://[2002:7f00:1::]/x",
+    "https://[fe80::1]/x", "https://[fc00::1]/x", "https://[fd12:3456::1]/x", "https://[ff02::1]/x",
+    "https://127.0.0.1.:443/x", "https://localhost/x", "https://localhost./x", "https://a.localhost/x",
+    "https://metadata.internal/x", "https://printer.local/x", "https://intranet/x",
+    "http://127.0.0.2:8000/x", "http://localhost:8000/x", "https://user@push.example.org/x",
+    "https://internal.example.org/x", "https://mapped.example.org/x", "https://mixed.example.org/x",
+    "https://link-local.example.org/x", "https://nowhere.example.org/x", "https://push.example.org:99999/x",
+]
+
+
+@pytest.mark.parametrize("endpoint", INTERNAL_ENDPOINTS)
+def test_endpoints_that_reach_internal_hosts_are_refused(app, client, make_user, login, dns, endpoint):
+    dns.names.update({
+        "internal.example.org": ["10.0.0.5"],
+        "mapped.example.org": ["::ffff:192.168.0.1"],
+        "mixed.example.org": ["93.184.216.34", "127.0.0.1"],
+        "link-local.example.org": ["fe80::1%eth0"],
+    })
+    login(client, make_user())
+    assert subscribe(client, Browser(endpoint).subscription).status_code == 400
+    assert rows(app) == []
+
+
+@pytest.mark.parametrize("endpoint", [
+    "https://fcm.googleapis.com/fcm/send/x", "https://push.example.org./x",
+    "https://updates.push.services.mozilla.com/wpush/v2/x",
+])
+def test_endpoints_on_public_hosts_are_accepted(app, client, make_user, login, endpoint):
+    login(client, make_user())
+    assert subscribe(client, Browser(endpoint).subscription).status_code == 201
+
+
+def test_production_refuses_even_the_local_push_service(app, client, make_user, login, monkeypatch):
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_LOOPBACK", False)
+    login(client, make_user())
+    assert subscribe(client, Browser("http://127.0.0.1:8000/x").subscription).status_code == 400
+
+
 @pytest.mark.parametrize("change", [
     {"endpoint": "http://push.example.org/x"},
-    {"endpoint": "https://10.0.0.5/x"},
-    {"endpoint": "https://[::1]/x"},
-    {"endpoint": "https://localhost/x"},
-    {"endpoint": "https://metadata.internal/x"},
-    {"endpoint": "http://127.0.0.2:8000/x"},
     {"endpoint": "https://push.example.org/" + "x" * 1000},
     {"endpoint": None},
     {"keys": {"p256dh": b64(b"\x04" + b"\x01" * 64), "auth": b64(os.urandom(16))}},  # not on the curve
@@ -317,6 +421,71 @@ def test_no_subscription_no_push(app, make_user, make_report, push_service):
     official = make_user(role="ward_official", ward="phuong_hoan_kiem")
     accept(app, make_report(reporter), official)
     assert push_service.requests == []
+
+
+def store_subscription(app, user_id: int, browser: Browser) -> None:
+    """A row as if the host had been public when the browser subscribed."""
+    with app.app_context():
+        db.session.add(PushSubscription(user_id=user_id, endpoint=browser.endpoint,
+                                        p256dh=browser.subscription["keys"]["p256dh"],
+                                        auth=browser.subscription["keys"]["auth"]))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_delivery_checks_the_address_again_and_connects_only_to_it(app, make_user, make_report,
+                                                                   push_service, dns):
+    """DNS rebinding: the name's first answer is checked and used; later answers, which point
+    elsewhere, are never asked for. Host (and, over TLS, SNI) keep the name."""
+    reporter = make_user()
+    official = make_user(role="ward_official", ward="phuong_hoan_kiem")
+    report_id = make_report(reporter)
+    answers = iter([["127.0.0.1"]])  # the local push service, allowed in tests only
+    dns.names["rebind.example.org"] = [lambda: next(answers, ["10.0.0.5"])]
+    port = push_service.server.server_address[1]
+    browser = Browser(f"http://rebind.example.org:{port}/push/lan")
+    store_subscription(app, reporter, browser)
+
+    accept(app, report_id, official)
+
+    assert len(push_service.requests) == 1
+    assert push_service.requests[0]["headers"]["host"] == f"rebind.example.org:{port}"
+    assert browser.decrypt(push_service.requests[0]["body"])["url"] == f"/reports/{report_id}"
+    assert dns.calls.count("rebind.example.org") == 1
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.5", "169.254.169.254", "::ffff:127.0.0.1", "::1"])
+def test_delivery_refuses_a_host_that_now_resolves_inside(app, make_user, make_report, push_service, dns,
+                                                          monkeypatch, caplog, address):
+    """Public when the browser subscribed, internal now: no connection, and the row goes."""
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_LOOPBACK", False)
+    reporter = make_user()
+    official = make_user(role="ward_official", ward="phuong_hoan_kiem")
+    report_id = make_report(reporter)
+    dns.names["changed.example.org"] = [address]
+    port = push_service.server.server_address[1]
+    store_subscription(app, reporter, Browser(f"https://changed.example.org:{port}/push/secret-x"))
+    connects = []
+    monkeypatch.setattr("urllib3.util.connection.create_connection",
+                        lambda *a, **k: connects.append(a) or (_ for _ in ()).throw(OSError("no")))
+
+    accept(app, report_id, official)
+
+    assert connects == [] and push_service.requests == []
+    assert rows(app) == []
+    assert "secret-x" not in caplog.text
+
+
+def test_delivery_ignores_proxy_settings(app, make_user, make_report, push_service, monkeypatch):
+    """A proxy from the environment would be connected to instead of the checked address."""
+    monkeypatch.setenv("HTTP_PROXY", "http://10.0.0.9:3128")
+    monkeypatch.setenv("HTTPS_PROXY", "http://10.0.0.9:3128")
+    reporter = make_user()
+    official = make_user(role="ward_official", ward="phuong_hoan_kiem")
+    report_id = make_report(reporter)
+    store_subscription(app, reporter, Browser(f"{push_service.base}/push/direct"))
+    accept(app, report_id, official)
+    assert len(push_service.requests) == 1
 
 
 # --- the key --------------------------------------------------------------------------------

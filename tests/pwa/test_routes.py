@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from PIL import Image
@@ -89,15 +91,100 @@ def test_cache_name_changes_when_a_static_file_changes(client, app, monkeypatch)
     assert _cache_version(client) != before
 
 
-def test_service_worker_never_stores_personal_pages(client):
+def _sw_body(client) -> bytes:
+    return client.get("/sw.js").get_data()
+
+
+def test_service_worker_changes_when_only_the_offline_template_changes(client, app, monkeypatch):
+    """A deploy that changes a template must reach installed phones: /sw.js differs."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    before = _sw_body(client)
+    source = app.jinja_env.loader.get_source(app.jinja_env, "pwa/offline.html")[0]
+    changed = source.replace("</main>", "<p>Một dòng mới.</p></main>")
+    monkeypatch.setattr(app.jinja_env, "loader",
+                        ChoiceLoader([DictLoader({"pwa/offline.html": changed}), app.jinja_env.loader]))
+    app.jinja_env.cache.clear()
+    try:
+        assert _sw_body(client) != before
+    finally:
+        monkeypatch.undo()
+        app.jinja_env.cache.clear()
+    assert _sw_body(client) == before
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_service_worker_changes_when_a_translation_on_the_offline_page_changes(client, app, monkeypatch, lang):
+    """Whatever language the phone asked in: the offline page is hashed in every language."""
+    import flask_babel
+
+    client.set_cookie("lang", "vi" if lang == "en" else "en")  # the other language than the change
+    before = _sw_body(client)
+    original = flask_babel.Domain.get_translations
+
+    def changed(self):
+        translations = original(self)
+        if str(flask_babel.get_locale()) != lang:
+            return translations
+
+        class Changed:
+            def __getattr__(self, name):
+                return getattr(translations, name)
+
+            def ugettext(self, message):
+                text = translations.ugettext(message)
+                return text + " (mới)" if message == "No connection" else text
+
+            gettext = ugettext
+
+        return Changed()
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", changed)
+    assert _sw_body(client) != before
+
+
+def test_service_worker_changes_when_a_catalog_changes(client, app, tmp_path, monkeypatch):
+    import shutil as sh
+
+    folder = tmp_path / "translations"
+    sh.copytree(app.config["BABEL_TRANSLATION_DIRECTORIES"], folder)
+    monkeypatch.setitem(app.config, "BABEL_TRANSLATION_DIRECTORIES", str(folder))
+    before = _sw_body(client)
+    with open(folder / "vi" / "LC_MESSAGES" / "messages.mo", "ab") as f:
+        f.write(b"\0")
+    assert _sw_body(client) != before
+
+
+NODE = shutil.which("node")
+# Runs the rendered worker in Node with just enough of a ServiceWorkerGlobalScope to load it,
+# then asks its own storable() about responses with the given Cache-Control headers.
+SW_HARNESS = """
+const vm = require('vm');
+const [body, cases] = [require('fs').readFileSync(0, 'utf8'), JSON.parse(process.argv[1])];
+const scope = {self: {addEventListener() {}, cdtdQueue: {urls: {}}}, importScripts() {}};
+vm.runInNewContext(body, scope);
+console.log(JSON.stringify(cases.map((cc) => scope.storable({
+  status: 200, type: 'basic', redirected: false,
+  headers: {get: (name) => (name.toLowerCase() === 'cache-control' ? cc : null)}}))));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="needs Node.js to run the service worker's code")
+def test_service_worker_never_stores_what_the_server_marks_private(client):
+    """Keyed on the header, not on a list of paths: any page the server marks is left alone."""
     body = client.get("/sw.js").get_data(as_text=True)
-    pattern = re.search(r"var PERSONAL = /(.*)/;", body).group(1)
-    personal = re.compile(pattern.replace("\\/", "/"))
-    for path in ["/account", "/account/phone", "/console/", "/admin/", "/notifications/",
-                 "/reports/mine", "/auth/login", "/dev-idp/authorize", "/csrf-token"]:
-        assert personal.search(path), path
-    for path in ["/", "/reports", "/reports/12", "/reports/new", "/offline"]:
-        assert not personal.search(path), path
+    assert "PERSONAL" not in body and "/reports/mine" not in body
+    cases = ["private, no-store", "no-store", "private", "Private", "no-cache, private=\"Set-Cookie\"",
+             "max-age=0, NO-STORE", None, "no-cache", "public, max-age=60"]
+    result = subprocess.run([NODE, "-e", SW_HARNESS, json.dumps(cases)], input=body,
+                            capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == [False] * 6 + [True] * 3
+
+
+def test_pages_of_a_logged_in_user_are_marked_for_the_worker(client, make_user, login):
+    login(client, make_user())
+    for path in ["/", "/reports", "/account/", "/reports/mine"]:
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
 
 
 @pytest.mark.parametrize(("lang", "title"), [("vi", "Công dân Thủ đô số"), ("en", "No connection")])
@@ -142,3 +229,25 @@ def test_service_worker_loads_the_push_handlers(client):
     assert "importScripts(" in body and "/static/js/sw-push.js?v=" in body
     handlers = client.get("/static/js/sw-push.js").get_data(as_text=True)
     assert "addEventListener('push'" in handlers and "notificationclick" in handlers
+
+
+def _account_on_page(client) -> str:
+    return re.search(r'<span hidden data-account="([^"]*)"></span>', client.get("/").get_data(as_text=True)).group(1)
+
+
+def test_pages_name_their_account_by_an_opaque_stable_id(app, make_user, login):
+    """The offline queue keeps each report to the account that saved it, by this id."""
+    lan, minh = make_user(phone="+84912000001"), make_user(phone="+84912000002", level=2)
+    visitor = app.test_client()
+    assert _account_on_page(visitor) == "" and visitor.get("/csrf-token").get_json()["account"] == ""
+    first, second, again = app.test_client(), app.test_client(), app.test_client()
+    login(first, lan)
+    login(second, minh)
+    login(again, lan)
+    lan_id, minh_id = _account_on_page(first), _account_on_page(second)
+    assert re.fullmatch(r"[0-9a-f]{32}", lan_id) and lan_id != minh_id
+    assert _account_on_page(again) == lan_id  # the same on every device and session
+    assert first.get("/csrf-token").get_json()["account"] == lan_id
+    # Nothing personal in it: not the phone (nor the ID number: keyed hash of the row id).
+    for secret in ["912000001", "0912000001", "84912000002"]:
+        assert secret not in lan_id and secret not in minh_id

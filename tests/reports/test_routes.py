@@ -173,24 +173,39 @@ def test_a_report_needs_a_photo(client, citizen, make_category, wards):
     assert "Add at least one photo of the problem." in response.get_data(as_text=True)
 
 
+def photo_rows(app) -> int:
+    with app.app_context():
+        count = db.session.scalar(sa.select(sa.func.count(ReportPhoto.id)))
+        db.session.remove()
+    return count
+
+
 def test_too_many_photos_are_refused_then_some_removed(app, client, citizen, make_category, wards):
     road = make_category("road")
     base = open_form(client)
+    fields = {"category": road, "ward": wards[HOAN_KIEM], "description": "Rác thải đổ trộm cả tuần nay"}
     photos = [(f"p{i}.jpg", photo_bytes((64, 48), color=(i * 30, 10, 10))) for i in range(6)]
-    response = post_report(client, base, category=road, ward=wards[HOAN_KIEM],
-                           description="Rác thải đổ trộm cả tuần nay", photos=photos)
+    response = post_report(client, base, photos=photos, **fields)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "A report can have at most 5 photos." in html
-    tokens = _hidden(html, "photo_token")
-    assert len(tokens) == 6
+    assert _hidden(html, "photo_token") == [] and photo_rows(app) == 0  # counted before storing
 
-    response = post_report(client, base, category=road, ward=wards[HOAN_KIEM],
-                           description="Rác thải đổ trộm cả tuần nay", photo_token=tokens,
-                           remove_photo=[tokens[2]])
+    # Three kept from an attempt that failed for another reason, three more: still too many.
+    response = post_report(client, base, photos=photos[:3], **{**fields, "description": ""})
+    tokens = _hidden(response.get_data(as_text=True), "photo_token")
+    assert len(tokens) == 3
+    response = post_report(client, base, photos=photos[3:], photo_token=tokens, **fields)
+    assert response.status_code == 422
+    assert "A report can have at most 5 photos." in response.get_data(as_text=True)
+    assert photo_rows(app) == 3
+
+    response = post_report(client, base, photos=photos[3:5], photo_token=tokens,
+                           remove_photo=[tokens[2]], **fields)
     report_id = report_id_from(response)
     with app.app_context():
-        assert [p.token for p in db.session.get(Report, report_id).photos] == tokens[:2] + tokens[3:]
+        kept = [p.token for p in db.session.get(Report, report_id).photos]
+        assert kept[:2] == tokens[:2] and len(kept) == 4
         db.session.remove()
 
 

@@ -1,7 +1,9 @@
 /* The "waiting to send" list and the report form without a connection. The form, when the
    phone is offline, is kept in the queue instead of posted; the list shows what waits and
    why, sends it when the connection returns, on page load or on "Send now". Texts come from
-   data-msg-* attributes of the [data-pwa-queue] box (templates/pwa/_queue.html). */
+   data-msg-* attributes of the [data-pwa-queue] box (templates/pwa/_queue.html). Only the
+   reports of the account logged in are shown (the page's data-account; on the offline page,
+   which has none, the account a page last saw). */
 (function () {
   'use strict';
   var Q = window.cdtdQueue;
@@ -9,6 +11,16 @@
   window.cdtdOfflineReports = true;
 
   function box() { return document.querySelector('[data-pwa-queue]'); }
+
+  // The page's own account if it says (every page but the offline one), else the last seen.
+  function account() {
+    var el = document.querySelector('[data-account]');
+    return el ? Promise.resolve(el.dataset.account) : Q.getAccount();
+  }
+
+  function mine() {
+    return account().then(Q.mine);
+  }
 
   function msg(name, code) {
     var el = box();
@@ -40,7 +52,7 @@
   function render() {
     var el = box();
     if (!el) return Promise.resolve();
-    return Q.all().then(function (items) {
+    return mine().then(function (items) {
       var list = el.querySelector('[data-queue-list]');
       list.textContent = '';
       items.forEach(function (item) {
@@ -107,7 +119,7 @@
   }
 
   function find(id) {
-    return Q.all().then(function (items) {
+    return mine().then(function (items) {
       return items.filter(function (i) { return i.id === id; })[0];
     });
   }
@@ -161,7 +173,9 @@
     var data = new FormData(form);
     var checked = form.querySelector('input[name=category]:checked');
     var label = checked && checked.closest('label');
-    Q.put(Q.fromFormData(data, label ? label.textContent.trim() : '')).then(function () {
+    account().then(function (owner) {
+      return Q.put(Q.fromFormData(data, label ? label.textContent.trim() : '', owner));
+    }).then(function () {
       form.reset();
       idInput().value = Q.newId();
       say(msg('msgQueued'));
@@ -176,7 +190,8 @@
     Q.urls.token = box().dataset.tokenUrl || Q.urls.token;
     if (idInput() && usedIds().indexOf(idInput().value) !== -1) idInput().value = Q.newId();
     if (/[?&]saved=1/.test(window.location.search)) say(msg('msgQueued'));
-    send(false);
+    var el = document.querySelector('[data-account]');
+    (el ? Q.setAccount(el.dataset.account) : Promise.resolve()).then(function () { send(false); });
   }
 
   if (typeof BroadcastChannel !== 'undefined') {

@@ -51,6 +51,14 @@
     }, Promise.resolve()).catch(function () { queueLoading = false; });
   }
 
+  // The worker and the offline page keep reports per account: tell the worker who is logged
+  // in now ('' after a logout), so that the next person on this phone never sees them.
+  function tellAccount() {
+    var el = document.querySelector('[data-account]');
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (el && worker) worker.postMessage({ type: 'account', account: el.dataset.account });
+  }
+
   // Pages without the queue ask the worker to send what waits (with the queue, the page does).
   function sendQueue() {
     if (document.querySelector('[data-pwa-queue]') || !navigator.onLine) return;
@@ -64,12 +72,14 @@
       window.location.assign(d.pathInfo.requestPath);
     }
   });
-  document.addEventListener('htmx:load', function () {
+  document.addEventListener('htmx:load', function (e) {
     showInstall();
     loadQueue();
+    if (e.target === document.body) tellAccount();
   });
   window.addEventListener('online', sendQueue);
   window.addEventListener('load', function () {
+    tellAccount();
     loadQueue();
     sendQueue();
   });

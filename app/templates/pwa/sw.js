@@ -1,7 +1,8 @@
 /* Service worker of Công dân Thủ đô số, rendered by app/pwa/routes.py so that it names the
    content-hashed static files. Pages: network first, the stored copy or the offline page when
-   the network fails. Versioned static files: cache first. Personal pages and anything but a
-   GET are never stored. A report form posted while the network fails is kept in the offline
+   the network fails. Versioned static files: cache first. Nothing the server marks
+   `Cache-Control: no-store` or `private` (everything rendered for a logged-in user) and
+   nothing but a GET is ever stored. A report form posted while the network fails is kept in the offline
    queue and sent later (Background Sync where the browser has it). */
 'use strict';
 
@@ -10,10 +11,8 @@ var STATIC_CACHE = 'cdtd-static-' + VERSION;
 var PAGES_CACHE = 'cdtd-pages-' + VERSION;
 var PRECACHE = {{ precache|tojson }};
 var OFFLINE_URL = {{ offline_url|tojson }};
-var LOGOUT_URL = {{ url_for('auth.logout')|tojson }};
+var LOGOUT_URLS = [{{ url_for('auth.logout')|tojson }}, {{ url_for('account.logout_everywhere')|tojson }}];
 var PAGES_KEPT = 40;
-// A shared phone must not show one person's pages to the next.
-var PERSONAL = /^\/(account|console|admin|notifications|auth|dev-idp|csrf-token)(\/|$)|^\/reports\/mine\/?$/;
 
 importScripts({{ queue_script|tojson }}, {{ push_script|tojson }});
 self.cdtdQueue.urls.report = {{ url_for('reports.new_report')|tojson }};
@@ -33,9 +32,18 @@ self.addEventListener('activate', function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// A shared phone must not show one person's pages to the next: the server marks every
+// response made for a logged-in user, whatever its address, and such a response is never kept.
+function cacheDirectives(response) {
+  return (response.headers.get('Cache-Control') || '').toLowerCase().split(',').map(function (d) {
+    return d.split('=')[0].trim();
+  });
+}
+
 function storable(response) {
+  var directives = cacheDirectives(response);
   return response.status === 200 && response.type === 'basic' && !response.redirected &&
-    !/no-store|private/.test(response.headers.get('Cache-Control') || '');
+    directives.indexOf('no-store') === -1 && directives.indexOf('private') === -1;
 }
 
 function trim(cache) {
@@ -46,10 +54,10 @@ function trim(cache) {
   });
 }
 
-function page(event, keep) {
+function page(event) {
   var url = event.request.url;
   return fetch(event.request).then(function (response) {
-    if (keep && storable(response)) {
+    if (storable(response)) {
       var copy = response.clone();
       event.waitUntil(caches.open(PAGES_CACHE).then(function (cache) {
         return cache.put(url, copy).then(function () { return trim(cache); });
@@ -57,8 +65,7 @@ function page(event, keep) {
     }
     return response;
   }).catch(function () {
-    var stored = keep ? caches.match(url, { cacheName: PAGES_CACHE, ignoreVary: true }) : Promise.resolve();
-    return stored.then(function (hit) {
+    return caches.match(url, { cacheName: PAGES_CACHE, ignoreVary: true }).then(function (hit) {
       return hit || caches.match(OFFLINE_URL, { cacheName: STATIC_CACHE, ignoreVary: true });
     });
   });
@@ -83,8 +90,8 @@ function versioned(event) {
 function postReport(event) {
   var copy = event.request.clone();
   return fetch(event.request).catch(function () {
-    return copy.formData().then(function (data) {
-      return self.cdtdQueue.put(self.cdtdQueue.fromFormData(data, ''));
+    return Promise.all([copy.formData(), self.cdtdQueue.getAccount()]).then(function (got) {
+      return self.cdtdQueue.put(self.cdtdQueue.fromFormData(got[0], '', got[1]));
     }).then(function () {
       self.cdtdQueue.requestSync();
       return Response.redirect(OFFLINE_URL + '?saved=1', 303);
@@ -100,13 +107,13 @@ self.addEventListener('fetch', function (event) {
     if (request.method === 'POST' && request.mode === 'navigate' &&
         url.pathname === self.cdtdQueue.urls.report) {
       event.respondWith(postReport(event));
-    } else if (url.pathname === LOGOUT_URL) {
+    } else if (LOGOUT_URLS.indexOf(url.pathname) !== -1) {
       event.waitUntil(caches.delete(PAGES_CACHE));
     }
     return;
   }
   if (request.mode === 'navigate') {
-    event.respondWith(page(event, !PERSONAL.test(url.pathname)));
+    event.respondWith(page(event));
   } else if (url.pathname.indexOf('/static/') === 0 && url.searchParams.has('v')) {
     event.respondWith(versioned(event));
   }
@@ -126,4 +133,7 @@ self.addEventListener('sync', function (event) {
 
 self.addEventListener('message', function (event) {
   if (event.data === 'send-queue') event.waitUntil(sendQueue());
+  if (event.data && event.data.type === 'account' && typeof event.data.account === 'string') {
+    event.waitUntil(self.cdtdQueue.setAccount(event.data.account));
+  }
 });
