@@ -101,7 +101,8 @@ def add_holiday():
     except services.AdminError:
         form.day.errors.append(_("This day is already a holiday."))
         return _render_holidays(form, 422)
-    flash(_("Holiday added. Deadlines computed from now on skip it."), "success")
+    flash(_("Holiday added. The deadlines of open cases are counted again; "
+            "you will be notified how many moved."), "success")
     return redirect(url_for("admin.holidays"), code=303)
 
 
@@ -110,5 +111,6 @@ def add_holiday():
 def delete_holiday(holiday_id: int):
     holiday = db.session.get(Holiday, holiday_id) or abort(404)
     services.remove_holiday(holiday, actor=current_user)
-    flash(_("Holiday removed."), "success")
+    flash(_("Holiday removed. The deadlines of open cases are counted again; "
+            "you will be notified how many moved."), "success")
     return redirect(url_for("admin.holidays"), code=303)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.audit import services as audit
 from app.auth import services as auth
 from app.auth.models import Role, RoleGrant, User
+from app.core.database import after_commit
 from app.core.workcal import Holiday, forget_calendar
 from app.extensions import db
 from app.reports.models import Category, CategoryQuestion
@@ -29,14 +30,27 @@ class AdminError(Exception):
 
 # --- holidays ---------------------------------------------------------------------------
 
+def _deadlines_follow(actor) -> None:
+    """Running deadlines are counted again once the change has committed (a job), and the admin
+    is told how many moved."""
+    from app.cases.tasks import recompute_deadlines
+
+    actor_id = getattr(actor, "id", None)
+    after_commit(lambda: recompute_deadlines(actor_id))
+
+
 def add_holiday(day: date, name: str, actor=None) -> Holiday:
-    """A public holiday (no working time that day). Raises ``AdminError("holiday_exists")``."""
+    """A public holiday (no working time that day); running deadlines move with it.
+
+    Raises ``AdminError("holiday_exists")``.
+    """
     if db.session.scalar(sa.select(Holiday.id).where(Holiday.day == day)) is not None:
         raise AdminError("holiday_exists")
     holiday = Holiday(day=day, name=name.strip())
     db.session.add(holiday)
     audit.record("holiday.added", holiday, actor=actor, day=day.isoformat(), name=holiday.name)
     forget_calendar()
+    _deadlines_follow(actor)
     return holiday
 
 
@@ -45,6 +59,7 @@ def remove_holiday(holiday: Holiday, actor=None) -> None:
     db.session.delete(holiday)
     db.session.flush()
     forget_calendar()
+    _deadlines_follow(actor)
 
 
 # --- categories -------------------------------------------------------------------------

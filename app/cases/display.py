@@ -7,6 +7,7 @@ Registered app-wide as Jinja globals by :func:`init_app`, so any template can ca
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask
@@ -17,7 +18,7 @@ from flask_login import current_user
 from app.cases import workflow
 from app.cases.kinds import case_type, registered
 from app.cases.messages import workflow_message
-from app.cases.models import Case, Level, RejectReason, Status, UnitType
+from app.cases.models import Case, CaseEvent, Level, RejectReason, Status, UnitType
 from app.core.models import utcnow
 from app.core.workcal import calendar
 from app.extensions import db
@@ -63,6 +64,8 @@ def unit_name(case: Case) -> str:
     """The unit in charge: the ward, or the agency in the reader's language."""
     if case.unit_type == UnitType.WARD:
         return case.unit_ward.name if case.unit_ward else ""
+    if case.unit_type == UnitType.CITY:
+        return gettext("The city's triage (choosing the ward)")
     return case.unit_agency.display_name(locale()) if case.unit_agency else ""
 
 
@@ -72,6 +75,8 @@ def unit_ref_name(ref: dict | None) -> str:
 
     if not ref:
         return ""
+    if ref.get("type") == "city":
+        return gettext("The city's triage (choosing the ward)")
     if ref.get("type") == "ward":
         ward = db.session.get(Ward, ref.get("id"))
         return ward.name if ward else ""
@@ -115,6 +120,40 @@ def shows_answer(case: Case) -> bool:
     return bool(case.answer_text) and case.status in (Status.RESOLVED, Status.CLOSED)
 
 
+@dataclass
+class AnswerEntry:
+    """One answer given to a case (a ``resolved`` event) with what the requester made of it:
+    their rating, or the reopening that sent it back."""
+
+    answer: CaseEvent
+    rating: CaseEvent | None = None
+    reopen: CaseEvent | None = None
+
+
+def answer_history(case: Case) -> list[AnswerEntry]:
+    """Every answer of the case, oldest first, each with its own rating (issue 10, point 23)."""
+    entries: list[AnswerEntry] = []
+    for event in case.events:
+        if event.kind == "resolved":
+            entries.append(AnswerEntry(event))
+        elif event.kind == "rated" and entries:
+            target = next((e for e in entries if e.answer.id == (event.data or {}).get("answer_event")), entries[-1])
+            target.rating = event
+        elif event.kind == "reopened" and entries:
+            entries[-1].reopen = event
+    return entries
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """A time stored as ISO 8601 text in timeline data, or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def allowed_actions(case: Case, user=None) -> frozenset[workflow.Action]:
     """:func:`app.cases.workflow.allowed_actions` for the current user (templates)."""
     return workflow.allowed_actions(case, current_user if user is None else user)
@@ -133,6 +172,8 @@ GLOBALS = {
     "deadline_step": deadline_step,
     "shows_answer": shows_answer,
     "case_type": case_type,
+    "parse_time": parse_time,
+    "answer_history": answer_history,
     "case_types": registered,
     "Action": workflow.Action,
 }

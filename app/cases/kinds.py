@@ -29,10 +29,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Unit:
-    """A unit in charge: ``type`` is ``"ward"`` or ``"agency"``, ``id`` its row id."""
+    """A unit in charge: ``type`` is ``"ward"`` or ``"agency"`` with ``id`` its row id, or
+    ``"city"`` (the triage queue, no id) when no ward can be told yet."""
 
     type: str
-    id: int
+    id: int | None
 
 
 class CaseType:

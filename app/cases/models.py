@@ -39,6 +39,8 @@ class Level(enum.StrEnum):
 class UnitType(enum.StrEnum):
     WARD = "ward"
     AGENCY = "agency"
+    # The city's triage queue: no unit yet, an official picks the ward (city admins see it).
+    CITY = "city"
 
 
 class RejectReason(enum.StrEnum):
@@ -61,7 +63,8 @@ class Case(db.Model):
         sa.CheckConstraint(f"level IS NULL OR level IN {sql_in(Level)}", name="level"),
         sa.CheckConstraint(
             "(unit_type = 'ward' AND unit_ward_id IS NOT NULL AND unit_agency_id IS NULL)"
-            " OR (unit_type = 'agency' AND unit_agency_id IS NOT NULL AND unit_ward_id IS NULL)",
+            " OR (unit_type = 'agency' AND unit_agency_id IS NOT NULL AND unit_ward_id IS NULL)"
+            " OR (unit_type = 'city' AND unit_ward_id IS NULL AND unit_agency_id IS NULL)",
             name="unit",
         ),
         sa.CheckConstraint("status <> 'accepted' OR level IS NOT NULL", name="accepted_level"),
@@ -91,7 +94,11 @@ class Case(db.Model):
     unit_ward_id: Mapped[int | None] = mapped_column(sa.ForeignKey("wards.id"))
     unit_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     # The deadline of the current step: accepting while submitted, resolving while accepted.
+    # It is ``step_hours`` working hours after ``step_started_at``, kept so that a later change
+    # of the holidays moves running deadlines (app.cases.services.recompute_deadlines).
     due_at: Mapped[datetime | None]
+    step_started_at: Mapped[datetime | None]
+    step_hours: Mapped[int | None]
     overdue_since: Mapped[datetime | None]
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     accepted_at: Mapped[datetime | None]
@@ -132,6 +139,8 @@ class Case(db.Model):
         """The unit in charge as stored in timeline data: ``{"type": …, "id": …}``."""
         if self.unit_type == UnitType.WARD:
             return {"type": "ward", "id": self.unit_ward_id}
+        if self.unit_type == UnitType.CITY:
+            return {"type": "city", "id": None}
         return {"type": "agency", "id": self.unit_agency_id}
 
 

@@ -39,7 +39,10 @@ class Units:
             return True
         if unit_type == UnitType.WARD:
             return unit_id in self.ward_ids
-        return unit_id in self.agency_ids
+        if unit_type == UnitType.AGENCY:
+            return unit_id in self.agency_ids
+        # The city's triage queue is the city admins'.
+        return False
 
 
 def handled_units(user) -> Units:
@@ -76,8 +79,11 @@ def scope_clause(user, model=Case) -> sa.ColumnElement[bool]:
 
 
 def supervisors_of(case: Case) -> list[User]:
-    """Supervisors of the unit in charge; the city admins when the unit has none."""
-    if case.unit_type == UnitType.WARD:
+    """Supervisors of the unit in charge; the city admins when the unit has none (and for the
+    city's triage queue)."""
+    if case.unit_type == UnitType.CITY:
+        scope = sa.false()
+    elif case.unit_type == UnitType.WARD:
         scope = sa.and_(RoleGrant.role == Role.WARD_OFFICIAL, RoleGrant.ward_id == case.unit_ward_id)
     else:
         scope = sa.and_(RoleGrant.role == Role.AGENCY_OFFICIAL, RoleGrant.agency_id == case.unit_agency_id)

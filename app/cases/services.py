@@ -27,8 +27,8 @@ from app.extensions import db
 from app.notifications import services as notifications
 
 __all__ = [
-    "WorkflowError", "accept", "add_note", "close", "file_case", "mark_overdue", "rate", "reject",
-    "request_reopen", "resolve", "timeline", "transfer",
+    "WorkflowError", "accept", "add_note", "close", "file_case", "mark_overdue", "rate", "recompute_deadlines",
+    "reject", "request_reopen", "resolve", "timeline", "transfer",
 ]
 
 
@@ -38,14 +38,15 @@ def audit_case(case: Case, what: str, actor, **details) -> None:
 
 
 def event(case: Case, actor, kind: str, from_status=None, to_status=None, *, public: bool = True,
-          **data) -> CaseEvent:
-    """Add a timeline event; a public one tells the requester and followers after the commit."""
+          notify: bool = True, **data) -> CaseEvent:
+    """Add a timeline event; a public one tells the requester and followers after the commit
+    (unless ``notify`` is False: a change of the calendar is shown, not announced)."""
     entry = CaseEvent(case=case, created_at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
                       public=public, from_status=from_status and str(from_status),
                       to_status=to_status and str(to_status), data=data)
     db.session.add(entry)
     db.session.flush()
-    if public:
+    if public and notify:
         from app.cases import tasks
 
         event_id, actor_id = entry.id, getattr(actor, "id", None)
@@ -62,8 +63,16 @@ def notify_supervisors(case: Case, kind: str) -> None:
 def _set_unit(case: Case, unit: Unit) -> None:
     if unit.type == UnitType.WARD:
         case.unit_type, case.unit_ward_id, case.unit_agency_id = UnitType.WARD, unit.id, None
+    elif unit.type == UnitType.CITY:
+        case.unit_type, case.unit_ward_id, case.unit_agency_id = UnitType.CITY, None, None
     else:
         case.unit_type, case.unit_agency_id, case.unit_ward_id = UnitType.AGENCY, unit.id, None
+
+
+def _start_step(case: Case, start: datetime, hours: int) -> None:
+    """A new step (accepting or resolving) of ``hours`` working hours starts at ``start``."""
+    case.step_started_at, case.step_hours = start, hours
+    case.due_at = due_after(start, hours)
 
 
 def _record_answer_timing(case: Case, now: datetime) -> None:
@@ -96,7 +105,7 @@ def file_case(case: Case, actor) -> tuple[Case, bool]:
     case.status = Status.SUBMITTED
     case.submitted_at = case.created_at = case.updated_at = now
     _set_unit(case, kind.route(case))
-    case.due_at = due_after(now, kind.accept_hours(case))
+    _start_step(case, now, kind.accept_hours(case))
     try:
         with db.session.begin_nested():
             db.session.add(case)
@@ -123,14 +132,16 @@ def accept(case: Case, actor, level: Level | str) -> None:
     case.level = level
     case.accepted_at = now
     case.accept_working_seconds = working_seconds(case.submitted_at, now)
-    case.due_at = due_after(now, case_type(case).resolve_hours(case, level))
+    _start_step(case, now, case_type(case).resolve_hours(case, level))
     case.overdue_since = None
     event(case, actor, "accepted", Status.SUBMITTED, Status.ACCEPTED, level=str(level))
     audit_case(case, "accepted", actor, level=str(level))
 
 
 def transfer(case: Case, actor, *, ward=None, agency=None, reason: str) -> None:
-    """Hand the case to another unit (a ward or an agency); it starts again as submitted there."""
+    """Hand the case to another unit (a ward or an agency); it starts again as submitted there,
+    with a new accept deadline. From the city's triage queue the deadline set at filing stays:
+    the clock runs from filing (issue 10, point 14)."""
     if (ward is None) == (agency is None):
         raise WorkflowError("choose_one_unit")
     if not reason.strip():
@@ -148,8 +159,9 @@ def transfer(case: Case, actor, *, ward=None, agency=None, reason: str) -> None:
     case.level = None
     case.accepted_at = None
     case.accept_working_seconds = None
-    case.due_at = due_after(now, case_type(case).accept_hours(case))
-    case.overdue_since = None
+    if before["type"] != UnitType.CITY:
+        _start_step(case, now, case_type(case).accept_hours(case))
+        case.overdue_since = None
     event(case, actor, "transferred", from_status, Status.SUBMITTED,
           from_unit=before, to_unit=case.unit_ref(), reason=reason.strip())
     audit_case(case, "transferred", actor, from_unit=before, to_unit=case.unit_ref())
@@ -191,6 +203,9 @@ def resolve(case: Case, actor, answer: str, result_photos: Sequence = ()) -> Non
     kind.before_resolve(case, actor, result_photos)
     case.status = Status.RESOLVED
     case.answer_text = answer.strip()
+    # A rating belongs to an answer: a new answer (after a reopening) is rated afresh; the
+    # rating of the earlier one stays on the timeline.
+    case.satisfied = case.rating_comment = case.rated_at = None
     case.resolved_at = now
     _record_answer_timing(case, now)
     case.due_at = None
@@ -224,14 +239,16 @@ def add_note(case: Case, actor, text: str) -> CaseEvent:
 # --- the requester's actions ------------------------------------------------------------
 
 def rate(case: Case, requester, satisfied: bool, comment: str = "") -> None:
-    """The requester rates the answer; a satisfied rating closes the case."""
+    """The requester rates the current answer (once per answer); a satisfied rating closes the case."""
     if case.requester_id != requester.id:
         raise WorkflowError("not_reporter")
     check(case, Action.RATE)
     case.satisfied = satisfied
     case.rating_comment = comment.strip() or None
     case.rated_at = utcnow()
-    event(case, requester, "rated", satisfied=satisfied, comment=case.rating_comment)
+    answer = next((e for e in reversed(case.events) if e.kind == "resolved"), None)
+    event(case, requester, "rated", satisfied=satisfied, comment=case.rating_comment,
+          answer_event=answer.id if answer is not None else None)
     audit_case(case, "rated", requester, satisfied=satisfied)
     if satisfied:
         close(case, requester)
@@ -254,7 +271,7 @@ def request_reopen(case: Case, requester, reason: str) -> None:
     case.resolved_at = None
     case.resolve_due_at = case.resolved_on_time = case.resolve_working_seconds = None
     case.accepted_at = now
-    case.due_at = due_after(now, case_type(case).resolve_hours(case, case.level))
+    _start_step(case, now, case_type(case).resolve_hours(case, case.level))
     event(case, requester, "reopened", Status.RESOLVED, Status.ACCEPTED, reason=reason.strip())
     audit_case(case, "reopened", requester)
 
@@ -272,6 +289,32 @@ def mark_overdue(now: datetime | None = None) -> int:
         event(case, None, "overdue", public=False, due_at=case.due_at.isoformat())
         notify_supervisors(case, "overdue")
     return len(cases)
+
+
+def recompute_deadlines(now: datetime | None = None) -> int:
+    """Move the deadlines of open cases after the holidays table changed (issue 10, point 11).
+
+    Each running step keeps its start and its length in working hours; its deadline is counted
+    again with today's calendar. A case whose deadline moved gets a public timeline entry (not
+    announced) and, if it is no longer past due, loses its overdue flag. Returns how many moved.
+    Cases filed before the step was recorded (no ``step_started_at``) are left as they are.
+    """
+    now = now or utcnow()
+    moved = 0
+    cases = db.session.scalars(sa.select(Case).where(
+        Case.status.in_(OPEN_STATUSES), Case.due_at.is_not(None), Case.step_started_at.is_not(None))).all()
+    for case in cases:
+        new_due = due_after(case.step_started_at, case.step_hours)
+        if new_due == case.due_at:
+            continue
+        old_due = case.due_at
+        case.due_at = new_due
+        if case.overdue_since is not None and new_due >= now:
+            case.overdue_since = None
+        event(case, None, "deadline_moved", public=True, notify=False,
+              from_due=old_due.isoformat(), to_due=new_due.isoformat())
+        moved += 1
+    return moved
 
 
 def timeline(case: Case, *, internal: bool) -> list[CaseEvent]:

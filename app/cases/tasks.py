@@ -41,6 +41,19 @@ def notify_case_event(event_id: int, actor_id: int | None) -> int:
     return told
 
 
+@job(retries=2, retry_delay=30)
+def recompute_deadlines(notify_user_id: int | None = None) -> int:
+    """Count running deadlines again after a holiday change; tell the admin who made it how many
+    moved. Returns that number."""
+    from app.cases import services
+    from app.notifications import services as notifications
+
+    moved = services.recompute_deadlines()
+    if notify_user_id is not None:
+        notifications.add(notify_user_id, "deadlines_moved", subject_type="holidays", count=moved)
+    return moved
+
+
 @periodic_job(crontab(minute="*/5"))
 def mark_overdue_cases() -> int:
     """Flag cases past their deadline and escalate them to the unit's supervisors."""

@@ -8,8 +8,6 @@ proof-check problems.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import format_number, ngettext
 
 from app.reports.models import Report
@@ -31,15 +29,6 @@ def proof_problems(report: Report) -> list[dict]:
     return problems
 
 
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def context() -> dict:
     """Helpers for the console's templates."""
-    return {"hours_label": hours_label, "parse_time": parse_time, "format_number": format_number}
+    return {"hours_label": hours_label, "format_number": format_number}

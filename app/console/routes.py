@@ -29,6 +29,7 @@ from app.cases.permissions import can_handle_case
 from app.cases.workflow import WorkflowError, allowed_actions
 from app.console import bp, display
 from app.console.forms import (
+    TEXT_MAX,
     AcceptForm,
     HideForm,
     NoteForm,
@@ -41,6 +42,7 @@ from app.console.forms import (
 from app.core import uploads
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.images import PhotoError
+from app.core.text import ForbiddenCharacterError, normalize_text
 from app.extensions import db
 from app.places import services as places
 from app.places.models import Agency
@@ -307,10 +309,25 @@ def set_hidden(report_id: int):
 def redact_report(report_id: int):
     report = _load_report(report_id)
     form = RedactForm()
-    if not form.validate():
+    valid = form.validate()
+    texts = {}
+    for text in reports.public_texts(report):
+        name = f"text-{text.key}"
+        if text.key == "description" or name not in request.form:
+            continue
+        try:
+            texts[text.key] = normalize_text(request.form[name]).strip()
+        except ForbiddenCharacterError as error:
+            form.form_errors.append(str(error.args[0]))
+            valid = False
+        else:
+            if len(texts[text.key]) > TEXT_MAX:
+                form.form_errors.append(_("A text is too long (at most %(num)d characters).", num=TEXT_MAX))
+                valid = False
+    if not valid:
         return _handling_page(report, invalid_status(), redact=form)
     return _done(report, lambda: reports.redact(report, current_user, form.description.data,
-                                                 form.reason.data, form.hide_photos.data or ()),
+                                                 form.reason.data, form.hide_photos.data or (), texts=texts),
                  _("The public content of report #%(num)d was changed.", num=report.id))
 
 

@@ -14,6 +14,7 @@ from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from app.core.text import mask_personal_data
 from app.open311.services import TIMEZONE
 from app.reports.models import Category, CategoryQuestion, PhotoKind, QuestionKind, Report, UnitType
 
@@ -90,7 +91,7 @@ def _unit(report: Report, locale: str) -> str | None:
 
 
 def _status_notes(report: Report) -> str | None:
-    return report.reject_text or report.answer_text or None
+    return mask_personal_data(report.reject_text or report.answer_text) or None
 
 
 def _media_url(report: Report) -> str | None:
@@ -102,14 +103,16 @@ def _media_url(report: Report) -> str | None:
 
 
 def request(report: Report, locale: str) -> dict:
-    address = ", ".join(part for part in (report.address, report.ward.name if report.ward else None) if part)
+    # Phone and ID numbers typed into public text are masked for partners too (issue 10, point 9).
+    address = ", ".join(part for part in (mask_personal_data(report.address), report.ward.name if report.ward else None)
+                        if part)
     return {
         "service_request_id": str(report.id),
         "status": "open" if report.is_open else "closed",
         "status_notes": _status_notes(report),
         "service_name": report.category.display_name(locale),
         "service_code": report.category.code,
-        "description": report.description[:DESCRIPTION_LIMIT],
+        "description": mask_personal_data(report.description)[:DESCRIPTION_LIMIT],
         "agency_responsible": _unit(report, locale),
         "service_notice": None,
         "requested_datetime": iso(report.submitted_at),

@@ -7,9 +7,11 @@ report permission checks the templates need.
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import format_decimal, gettext
 
 from app.cases.display import locale
 from app.core import questions
+from app.places import services as places
 from app.reports import bp, permissions, services
 from app.reports.models import Report, ReportPhoto
 
@@ -17,6 +19,12 @@ from app.reports.models import Report, ReportPhoto
 @bp.app_template_global()
 def category_name(category) -> str:
     return category.display_name(locale()) if category is not None else ""
+
+
+@bp.app_template_global()
+def ward_name(report: Report) -> str:
+    """Where the report is: its ward, or a note that the city's triage has not chosen one yet."""
+    return report.ward.name if report.ward is not None else gettext("Ward not chosen yet")
 
 
 @bp.app_template_global()
@@ -37,3 +45,6 @@ bp.add_app_template_global(permissions.can_follow, "can_follow")
 bp.add_app_template_global(permissions.can_view_report, "can_view_report")
 bp.add_app_template_global(services.is_following, "is_following")
 bp.add_app_template_global(services.active_categories, "report_categories")
+bp.add_app_template_global(places.far_from_ward_centre, "far_from_ward_centre")
+bp.add_app_template_global(format_decimal, "format_decimal")
+bp.add_app_template_global(services.public_texts, "public_texts")

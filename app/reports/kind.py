@@ -50,9 +50,13 @@ class ReportType(CaseType):
         return [lambda model: model.category_id == category_id], {"category_id": category_id}
 
     def route(self, case: Report) -> Unit:
-        category = case.category or db.session.get(Category, case.category_id)
+        """The category's agency, else the report's ward; without a ward (an Open311 request
+        with no known place), the city's triage queue, where an official picks the ward."""
+        category = self._category(case)
         if category.unit_type == UnitType.AGENCY:
             return Unit(UnitType.AGENCY, category.agency_id)
+        if case.ward_id is None:
+            return Unit(UnitType.CITY, None)
         return Unit(UnitType.WARD, case.ward_id)
 
     def _category(self, case: Report) -> Category:

@@ -114,7 +114,8 @@ class Report(Case):
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
     description: Mapped[str] = mapped_column(sa.Text)
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    ward_id: Mapped[int] = mapped_column(sa.ForeignKey("wards.id"))
+    # None while the report waits in the city's triage for an official to choose its ward.
+    ward_id: Mapped[int | None] = mapped_column(sa.ForeignKey("wards.id"))
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     address: Mapped[str | None] = mapped_column(sa.String(300))

@@ -117,7 +117,7 @@ def attach_photos(report: Report, photos: Sequence[ReportPhoto]) -> None:
 class NewReport:
     category: Category
     description: str
-    ward: Ward
+    ward: Ward | None  # None: the city's triage picks the ward
     lat: float | None = None
     lon: float | None = None
     address: str | None = None
@@ -138,8 +138,8 @@ def submit_report(reporter, submission_id: str, data: NewReport) -> tuple[Report
     report = Report(
         submission_id=submission_id, source=data.source, requester_id=reporter.id,
         category=data.category, description=data.description.strip(), answers=data.answers or {},
-        ward_id=data.ward.id, lat=data.lat, lon=data.lon, address=(data.address or None),
-        show_name=data.show_name,
+        ward_id=data.ward.id if data.ward is not None else None, lat=data.lat, lon=data.lon,
+        address=(data.address or None), show_name=data.show_name,
     )
     report, created = file_case(report, reporter)
     if created:
@@ -171,9 +171,45 @@ def set_hidden(report: Report, actor, hidden: bool, reason: str) -> None:
     audit.record("report.hidden" if hidden else "report.unhidden", report, actor=actor)
 
 
+@dataclass(frozen=True)
+class PublicText:
+    """A free-text field of a report that the public sees and moderators may redact.
+
+    ``key``: ``description``, ``address``, ``answer:<question code>``, ``event:<event id>:<field>``
+    (a rating comment or a reopening reason on the timeline).
+    """
+
+    key: str
+    value: str
+    kind: str  # description, address, answer, rating_comment, reopen_reason
+    label: str = ""
+
+
+def public_texts(report: Report) -> list[PublicText]:
+    """Every public free-text field of the report written by people other than officials."""
+    texts = [PublicText("description", report.description, "description")]
+    if report.address:
+        texts.append(PublicText("address", report.address, "address"))
+    for question in report.category.questions:
+        value = (report.answers or {}).get(question.code)
+        if question.kind == "text" and isinstance(value, str) and value:
+            texts.append(PublicText(f"answer:{question.code}", value, "answer", question.label))
+    for entry in report.events:
+        data = entry.data or {}
+        if entry.public and entry.kind == "rated" and data.get("comment"):
+            texts.append(PublicText(f"event:{entry.id}:comment", data["comment"], "rating_comment"))
+        if entry.public and entry.kind == "reopened" and data.get("reason"):
+            texts.append(PublicText(f"event:{entry.id}:reason", data["reason"], "reopen_reason"))
+    return texts
+
+
 def redact(report: Report, actor, description: str, reason: str,
-           hide_photo_ids: Iterable[int] = ()) -> None:
-    """Replace the public description (e.g. remove a phone number or insult), hide photos."""
+           hide_photo_ids: Iterable[int] = (), texts: dict[str, str] | None = None) -> None:
+    """Change what the public sees of the report (remove a phone number, a name, an insult) and
+    hide photos. ``texts`` maps keys of :func:`public_texts` to their new text; an emptied
+    field other than the description is removed. The originals stay in the internal timeline
+    for officials. Raises ``WorkflowError("reason_required")``.
+    """
     if not description.strip() or not reason.strip():
         raise WorkflowError("reason_required")
     hidden = []
@@ -181,9 +217,43 @@ def redact(report: Report, actor, description: str, reason: str,
         if photo.id in set(hide_photo_ids):
             photo.hidden = True
             hidden.append(photo.id)
-    report.description = description.strip()
-    case_event(report, actor, "redacted", public=False, reason=reason.strip(), hidden_photos=hidden)
-    audit.record("report.redacted", report, actor=actor, hidden_photos=hidden)
+    current = {t.key: t.value for t in public_texts(report)}
+    wanted = {key: (value or "").strip() for key, value in (texts or {}).items() if key in current}
+    wanted["description"] = description.strip()
+    originals = {}
+    for key, value in wanted.items():
+        if value == current[key]:
+            continue
+        originals[key] = current[key]
+        _set_public_text(report, key, value or None)
+    case_event(report, actor, "redacted", public=False, reason=reason.strip(), hidden_photos=hidden,
+               fields=sorted(originals), originals=originals)
+    audit.record("report.redacted", report, actor=actor, hidden_photos=hidden, fields=sorted(originals))
+
+
+def _set_public_text(report: Report, key: str, value: str | None) -> None:
+    if key == "description":
+        report.description = value or ""
+    elif key == "address":
+        report.address = value
+    elif key.startswith("answer:"):
+        answers = dict(report.answers or {})
+        code = key.removeprefix("answer:")
+        if value:
+            answers[code] = value
+        else:
+            answers.pop(code, None)
+        report.answers = answers
+    else:
+        _, event_id, field = key.split(":")
+        entry = next(e for e in report.events if e.id == int(event_id))
+        entry.data = {**(entry.data or {}), field: value}
+        if field == "comment" and entry.kind == "rated" and entry is _latest(report, "rated"):
+            report.rating_comment = value
+
+
+def _latest(report: Report, kind: str):
+    return next((e for e in reversed(report.events) if e.kind == kind), None)
 
 
 def follow(report: Report, user) -> bool:

@@ -36,3 +36,52 @@ def test_holidays_are_for_city_admins_only(client, make_user, login):
     login(client, make_user(role="ward_official", ward="phuong_hoan_kiem"))
     assert client.get("/admin/holidays").status_code == 403
     assert client.post("/admin/holidays/1/delete").status_code in (400, 403)
+
+
+def test_a_holiday_added_later_moves_running_deadlines(app, client, make_user, login):
+    """Issue 10, point 11: filed on a Sunday evening, due Monday 17:00; Monday then becomes a
+    holiday: the report is due Tuesday 17:00, its timeline says so, the admin is told."""
+    from datetime import UTC, datetime
+
+    from app.auth.models import User
+    from app.core.models import as_of
+    from app.notifications.models import Notification
+    from app.notifications.services import describe
+    from app.reports import services
+    from app.reports.models import Category, Report
+    from app.reports.seed import load_categories
+
+    citizen, admin = make_user(), make_user(role="city_admin")
+    sunday_evening = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)  # 19:00 in Hanoi
+    with app.app_context():
+        from app.places import services as places
+
+        load_categories()
+        category = db.session.scalar(sa.select(Category).where(Category.code == "road_damage"))
+        with as_of(sunday_evening):
+            report, _ = services.submit_report(db.session.get(User, citizen), "sunday-1", services.NewReport(
+                category=category, description="Ổ gà trước cổng trường",
+                ward=places.ward_by_codename("phuong_hoan_kiem")))
+        db.session.commit()
+        report_id = report.id
+        assert report.due_at == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # Monday 17:00 Hanoi
+
+    login(client, admin)
+    client.set_cookie("lang", "en")
+    token = csrf_token(client, "/admin/holidays")
+    response = client.post("/admin/holidays", data={"day": "2026-11-30", "name": "Nghỉ bù", "csrf_token": token})
+    assert response.status_code == 303
+    assert "you will be notified how many moved" in client.get("/admin/holidays").get_data(as_text=True)
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        assert report.due_at == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # Tuesday 17:00 Hanoi
+        moved = [e for e in report.events if e.kind == "deadline_moved"]
+        assert len(moved) == 1 and moved[0].public
+        notes = db.session.scalars(sa.select(Notification).where(Notification.user_id == admin)).all()
+        with app.test_request_context(headers={"Cookie": "lang=en"}):
+            [(_note, described)] = describe(notes)
+        assert described.text == "The deadline of 1 open case moved with the change of holidays."
+        # The citizen sees it on the report's timeline, and was not sent a notification for it.
+        assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(Notification.user_id == citizen)) == 0
+    page = client.get(f"/reports/{report_id}").get_data(as_text=True)
+    assert "The holidays changed: the deadline is now" in page

@@ -225,3 +225,45 @@ def test_statistics_count_the_toy_kind(app, toy, people):
         assert stats.compute(stats.Period.default(), stats.CITY).city.received == 0  # field reports only
         scoped = stats.compute(stats.Period.default(), stats.Scope.of_user(hk), kind="copy_request")
         assert scoped.city.received == 2
+
+
+def test_followers_hear_only_of_events_after_they_followed_and_once(app, make_user, make_report):
+    """Issue 10, point 22: a delayed job does not tell a new follower about an older event, and a
+    retried job tells nobody twice."""
+    from app.auth.models import User
+    from app.cases import tasks
+    from app.notifications.models import Notification
+    from app.reports import services as reports
+    from app.reports.models import Report
+
+    reporter, follower = make_user(), make_user()
+    official = make_user(role="ward_official", ward="phuong_hoan_kiem")
+    report_id = make_report(reporter, status="accepted", official_id=official)
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        accepted = next(e for e in report.events if e.kind == "accepted")
+        reports.follow(report, db.session.get(User, follower))
+        db.session.commit()
+        accepted_id = accepted.id
+
+    def told(user_id):
+        with app.app_context():
+            return db.session.scalars(sa.select(Notification.kind).where(
+                Notification.user_id == user_id).order_by(Notification.id)).all()
+
+    assert told(reporter) == ["accepted"]
+    tasks.notify_case_event(accepted_id, official)  # the same job, late or retried
+    assert told(reporter) == ["accepted"] and told(follower) == []
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        cases.add_note(report, db.session.get(User, official), "nội bộ")
+        cases.resolve(report, db.session.get(User, official), "Đã xong",
+                      [reports.store_photo(db.session.get(User, official), _photo(), kind="result")])
+        db.session.commit()
+    assert told(reporter) == ["accepted", "resolved"] and told(follower) == ["resolved"]
+
+
+def _photo() -> bytes:
+    from tests.reports.conftest import photo_bytes
+
+    return photo_bytes()

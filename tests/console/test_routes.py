@@ -529,6 +529,61 @@ def test_redact_the_description_and_hide_a_photo(app, client, sign_in, citizen, 
     assert "Hidden from the public" in client.get(f"/console/reports/{report_id}").get_data(as_text=True)
 
 
+def test_redaction_covers_every_public_free_text(app, client, sign_in, citizen, hk_official, make_report,
+                                                 make_category, report_of, login):
+    """Issue 10, point 9: address, extra answers, rating comment and reopen reason can be
+    redacted like the description; the originals stay for officials."""
+    from app.auth.models import User
+    from app.reports import services
+
+    category = make_category("lamp", questions=[{"code": "landmark", "label": "Mốc gần đó", "label_en": "Landmark",
+                                                 "kind": "text", "required": False, "options": []}])
+    report_id = make_report(citizen, category_id=category, status="resolved", official_id=hk_official,
+                            address="Ngõ 5, nhà anh Tuấn", answers={"landmark": "Cạnh nhà ông Hùng say rượu"})
+    with app.app_context():
+        report = db.session.get(services.Report, report_id)
+        services.rate(report, db.session.get(User, citizen), False, "Ông tổ trưởng Nguyễn Văn A lười")
+        services.request_reopen(report, db.session.get(User, citizen), "Gọi tôi: Trần Thị B")
+        db.session.commit()
+        keys = [t.key for t in services.public_texts(report)]
+    assert keys[:3] == ["description", "address", "answer:landmark"]
+    comment_key, reason_key = keys[3], keys[4]
+    assert comment_key.endswith(":comment") and reason_key.endswith(":reason")
+
+    token = sign_in(hk_official)
+    page = client.get(f"/console/reports/{report_id}").get_data(as_text=True)
+    assert "Cạnh nhà ông Hùng say rượu</textarea>" in page and "Gọi tôi: Trần Thị B</textarea>" in page
+    response = client.post(f"/console/reports/{report_id}/redact", data={
+        "csrf_token": token, "description": report_of(report_id).description, "reason": "Xoá tên người",
+        "text-address": "Ngõ 5", "text-answer:landmark": "Cạnh một nhà dân",
+        f"text-{comment_key}": "", f"text-{reason_key}": "Gọi tôi"})
+    assert response.status_code == 303
+    report = report_of(report_id)
+    assert (report.address, report.answers["landmark"], report.rating_comment) == ("Ngõ 5", "Cạnh một nhà dân", None)
+    login(client, citizen)
+    public = client.get(f"/reports/{report_id}").get_data(as_text=True)
+    for gone in ("anh Tuấn", "ông Hùng", "Nguyễn Văn A", "Trần Thị B"):
+        assert gone not in public, gone
+    with app.app_context():
+        from app.cases.models import CaseEvent
+
+        redacted = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.case_id == report_id,
+                                                                CaseEvent.kind == "redacted"))
+        assert not redacted.public
+        assert redacted.data["originals"]["address"] == "Ngõ 5, nhà anh Tuấn"
+        assert redacted.data["originals"][reason_key] == "Gọi tôi: Trần Thị B"
+
+
+def test_phone_and_id_numbers_are_masked_in_the_api(app, client, citizen, make_report):
+    report_id = make_report(citizen, description="Ổ gà to, gọi 0912 345 678 hoặc CCCD 001190012345",
+                            address="Số nhà của 0987654321")
+    item = client.get(f"/open311/v2/requests/{report_id}.json").get_json()[0]
+    assert "0912 345 678" not in item["description"] and "001190012345" not in item["description"]
+    assert "•••• ••• 678" in item["description"] and "0987654321" not in item["address"]
+    xml = client.get(f"/open311/v2/requests/{report_id}.xml").get_data(as_text=True)
+    assert "0912 345 678" not in xml
+
+
 # --- the handling page --------------------------------------------------------------------
 
 def test_handling_page_shows_what_the_official_needs(client, sign_in, citizen, hk_official, make_category,

@@ -144,7 +144,6 @@ def test_a_given_address_id_wins_over_the_position(app, client, make_api_key, ro
     assert "Phường Hoàn Kiếm" in body[0]["service_notice"]
 
 
-@pytest.mark.xfail(strict=True, reason="triage queue lands with the case engine")
 @pytest.mark.parametrize("fields", [
     {"address_id": None},                                                      # no centre known
     {"address_id": None, "lat": "21.2187", "long": "105.8047"},                # no centre within 3 km

@@ -97,3 +97,20 @@ def test_far_from_ward_centre_of_a_report(app, make_user, make_report):
         report = db.session.get(Report, pinned_far)
         assert services.far_from_ward_centre(report) == pytest.approx(3480, abs=10)
         db.session.remove()
+
+
+def test_the_console_flags_a_pin_far_from_the_ward_centre(app, client, make_user, make_report, login):
+    """Issue 10, point 10: once a ward has a centre, a pin more than 3 km away is flagged."""
+    official = make_user(role="ward_official", ward="phuong_hoan_kiem")
+    far = make_report(make_user(), lat=21.06, lon=105.8524)
+    near = make_report(make_user(), lat=21.0290, lon=105.8524)
+    login(client, official)
+    client.set_cookie("lang", "en")
+    assert "The pin is far from the ward" not in client.get(f"/console/reports/{far}").get_data(as_text=True)
+    with app.app_context():
+        ward = db.session.scalar(sa.select(Ward).where(Ward.codename == "phuong_hoan_kiem"))
+        services.set_centre(ward, 21.0287, 105.8524)
+        db.session.commit()
+    page = client.get(f"/console/reports/{far}").get_data(as_text=True)
+    assert "The pin is far from the ward" in page and "3.5 km from the centre of Phường Hoàn Kiếm" in page
+    assert "The pin is far from the ward" not in client.get(f"/console/reports/{near}").get_data(as_text=True)

@@ -522,6 +522,43 @@ def test_reopen_only_once(app, client, make_user, make_report, login, report_of)
     assert report_of(report_id).status == "resolved"
 
 
+def test_each_answer_has_its_own_rating_after_a_reopen(app, client, make_user, make_report, login, report_of):
+    """Issue 10, point 23: the answer given after a reopening can be rated, and the page shows
+    every answer with the citizen's verdict on it."""
+    from app.auth.models import User
+
+    reporter = make_user()
+    official = make_user(role="ward_official", ward=HOAN_KIEM)
+    report_id = make_report(reporter, status="resolved", official_id=official, answer="Đã vá lần một")
+    login(client, reporter)
+    token = csrf_token(client, f"/reports/{report_id}")
+    assert client.post(f"/reports/{report_id}/rate", data={
+        "csrf_token": token, "satisfied": "no", "comment": "Vá ẩu"}).status_code == 303
+    assert client.post(f"/reports/{report_id}/reopen", data={
+        "csrf_token": token, "reason": "Ổ gà vẫn còn"}).status_code == 303
+    with app.app_context():
+        services.resolve(db.session.get(Report, report_id), db.session.get(User, official), "Đã vá lần hai",
+                         [services.store_photo(db.session.get(User, official), photo_bytes(), kind="result")])
+        db.session.commit()
+        db.session.remove()
+
+    html = client.get(f"/reports/{report_id}").get_data(as_text=True)
+    assert f'action="/reports/{report_id}/rate"' in html
+    start = html.index("Earlier answers")
+    earlier = html[start:html.index("</section>", start)]
+    assert "Đã vá lần một" in earlier and "Vá ẩu" in earlier and "Ổ gà vẫn còn" in earlier
+    assert "Đã vá lần hai" not in earlier
+    response = client.post(f"/reports/{report_id}/rate", data={"csrf_token": token, "satisfied": "yes"})
+    assert response.status_code == 303
+    report = report_of(report_id)
+    assert (report.status, report.satisfied) == ("closed", True)
+    html = client.get(f"/reports/{report_id}").get_data(as_text=True)
+    current = html[html.index("Đã vá lần hai"):html.index("Earlier answers")]
+    assert "The citizen was satisfied with this answer." in current
+    start = html.index("Earlier answers")
+    assert "The citizen was not satisfied with this answer." in html[start:html.index("</section>", start)]
+
+
 # --- photos -------------------------------------------------------------------------------
 
 def test_photo_route_checks_who_may_see(app, client, make_user, make_report, login):

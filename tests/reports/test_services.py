@@ -214,10 +214,13 @@ def test_rating_satisfied_closes_and_reopen_happens_once(ctx, make_user):
     services.request_reopen(report, citizen, "Vẫn còn ồn sau 22h")
     assert report.status == Status.ACCEPTED and report.reopened and report.level == Level.COMPLEX
     services.resolve(report, official, "Đã xử phạt", [])
-    with pytest.raises(WorkflowError, match="cannot_rate"):
-        services.rate(report, citizen, True)  # rated once already
     with pytest.raises(WorkflowError, match="cannot_reopen"):
-        services.request_reopen(report, citizen, "again")
+        services.request_reopen(report, citizen, "again")  # reopened once already
+    # The new answer is rated on its own (issue 10, point 23), once.
+    services.rate(report, citizen, True)
+    assert report.status == Status.CLOSED and report.satisfied is True
+    with pytest.raises(WorkflowError, match="cannot_rate"):
+        services.rate(report, citizen, False)
     other = file_report(citizen, "noise")
     services.accept(other, official, Level.NORMAL)
     services.resolve(other, official, "Xong", [])
