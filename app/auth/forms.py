@@ -7,11 +7,11 @@ import unicodedata
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.auth.models import Gender
+from app.core.forms import BaseForm
 
 GENDER_CHOICES = (
     (Gender.MALE.value, _l("Male")),
@@ -32,7 +32,7 @@ def _clean_name(value):
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 
-class IdentityForm(FlaskForm):
+class IdentityForm(BaseForm):
     cccd = StringField(
         _l("ID card number (CCCD)"), filters=[_clean_cccd],
         validators=[InputRequired(_l("Enter the 12-digit number on your ID card."))],

@@ -31,7 +31,6 @@ from flask import Blueprint, Flask, current_app, flash, g, request, session, url
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import ValidationError
 
@@ -41,6 +40,7 @@ from app.auth.forms import invalid_status
 from app.auth.models import IdentityLevel, OtpCode, User
 from app.core import crypto, sms
 from app.core.database import after_commit
+from app.core.forms import BaseForm
 from app.core.htmx import redirect_to, render
 from app.core.models import utcnow
 from app.extensions import db, limiter
@@ -101,7 +101,7 @@ def national_format(phone: str) -> str:
 # --- forms -------------------------------------------------------------------------------
 
 
-class PhoneStartForm(FlaskForm):
+class PhoneStartForm(BaseForm):
     phone = StringField(_l("Mobile phone number"), filters=[lambda v: v.strip() if isinstance(v, str) else v])
     next = HiddenField()
 
@@ -114,7 +114,7 @@ class PhoneStartForm(FlaskForm):
             raise ValidationError(_l("Enter a Vietnamese mobile phone number, for example 0912 345 678."))
 
 
-class PhoneCodeForm(FlaskForm):
+class PhoneCodeForm(BaseForm):
     code = StringField(_l("Code"), filters=[lambda v: re.sub(r"\s+", "", v) if isinstance(v, str) else v])
 
     def validate_code(self, field) -> None:

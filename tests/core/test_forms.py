@@ -21,9 +21,6 @@ from tests.conftest import csrf_token
 from tests.reports.conftest import HOAN_KIEM, photo_bytes
 from tests.reports.test_routes import open_form, post_report
 
-# app/auth's forms move to BaseForm with that package's own change for issue 10.
-ELSEWHERE = {"app.auth.forms.IdentityForm", "app.auth.phone.PhoneStartForm", "app.auth.phone.PhoneCodeForm"}
-
 
 def _all_forms() -> set[type]:
     for module in pkgutil.walk_packages(app_package.__path__, "app."):
@@ -41,7 +38,7 @@ def test_every_form_of_the_app_is_a_base_form():
     forms = _all_forms()
     assert len(forms) > 15
     outside = {f"{f.__module__}.{f.__qualname__}" for f in forms if not issubclass(f, BaseForm)}
-    assert outside <= ELSEWHERE
+    assert outside == set()
 
 
 class _Sample(BaseForm):
