@@ -32,6 +32,7 @@ migrate: $(VENV)/.installed babel-compile
 
 seed: migrate
 	$(BIN)/flask places load
+	$(BIN)/flask holidays load
 	$(BIN)/flask demo seed
 
 ## make run: install, migrate, load demo data and serve http://127.0.0.1:5000 (SQLite, VNeID sandbox);

@@ -37,6 +37,25 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"wards added: {wards}, agencies added: {agencies}")
 
+    @app.cli.group("holidays")
+    def holidays_group():
+        """Public holidays (days without working time)."""
+
+    @holidays_group.command("load")
+    @click.option("--year", "years", type=int, multiple=True,
+                  help="a year to load (repeatable); default: this year and the next, in Hanoi")
+    def holidays_load(years: tuple[int, ...]):
+        """Add Vietnam's public holidays and compensatory days off (idempotent)."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from app.admin import services as admin
+
+        this_year = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+        added = admin.load_public_holidays(years or (this_year, this_year + 1))
+        db.session.commit()
+        click.echo(f"holidays added: {added}")
+
     @app.cli.group("users")
     def users_group():
         """Accounts and roles."""

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -103,6 +104,18 @@ def add_holiday():
         return _render_holidays(form, 422)
     flash(_("Holiday added. The deadlines of open cases are counted again; "
             "you will be notified how many moved."), "success")
+    return redirect(url_for("admin.holidays"), code=303)
+
+
+@bp.post("/holidays/load")
+@require(can_administer)
+def load_holidays():
+    """Vietnam's public holidays of this year and the next, from the maintained calendar."""
+    year = datetime.now(_HANOI).year
+    added = services.load_public_holidays((year, year + 1), actor=current_user)
+    flash(ngettext("%(num)d public holiday added.", "%(num)d public holidays added.", added) if added
+          else _("Every public holiday of %(first)d and %(second)d is already in the list.", first=year,
+                 second=year + 1), "success")
     return redirect(url_for("admin.holidays"), code=303)
 
 

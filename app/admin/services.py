@@ -54,6 +54,33 @@ def add_holiday(day: date, name: str, actor=None) -> Holiday:
     return holiday
 
 
+def public_holidays(years) -> dict[date, str]:
+    """Vietnam's public holidays and the government's compensatory days off for ``years``,
+    in Vietnamese, from the maintained ``holidays`` package (its Vietnam calendar follows the
+    Labour Code 2019 art. 112 and each year's announcement of days off; check new years against
+    the Ministry of Home Affairs' notice). Working Saturdays swapped for a day off are not
+    days off and are not listed."""
+    import holidays as holiday_data
+
+    return dict(holiday_data.country_holidays("VN", years=sorted(set(years)), language="vi"))
+
+
+def load_public_holidays(years, actor=None) -> int:
+    """Add the public holidays of ``years`` that the table lacks (admins' own entries and
+    removals of other days are left alone); running deadlines follow. Returns how many were added."""
+    known = set(db.session.scalars(sa.select(Holiday.day)))
+    added = [Holiday(day=day, name=name[:120]) for day, name in sorted(public_holidays(years).items())
+             if day not in known]
+    db.session.add_all(added)
+    db.session.flush()
+    if added:
+        audit.record("holiday.loaded", actor=actor, object_type="holidays", count=len(added),
+                     years=sorted(set(years)))
+        forget_calendar()
+        _deadlines_follow(actor)
+    return len(added)
+
+
 def remove_holiday(holiday: Holiday, actor=None) -> None:
     audit.record("holiday.removed", holiday, actor=actor, day=holiday.day.isoformat(), name=holiday.name)
     db.session.delete(holiday)

@@ -85,3 +85,31 @@ def test_a_holiday_added_later_moves_running_deadlines(app, client, make_user, l
         assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(Notification.user_id == citizen)) == 0
     page = client.get(f"/reports/{report_id}").get_data(as_text=True)
     assert "The holidays changed: the deadline is now" in page
+
+
+def test_public_holidays_load_from_the_maintained_calendar(app, client, make_user, login):
+    """Issue 11, point 10: Vietnam's holidays and compensatory days off, loaded once, editable."""
+    from app.admin import services
+
+    days = services.public_holidays([2026, 2027])
+    # Checked against the announcements: Tết 2026 (16–20 Feb), Hùng Kings with its day in lieu
+    # (27 Apr 2026), National Day 1–2 Sep 2026, Labour Day 2027 in lieu on Monday 3 May.
+    for day in (date(2026, 2, 17), date(2026, 4, 27), date(2026, 9, 1), date(2026, 9, 2), date(2027, 5, 3)):
+        assert day in days, day
+    assert "Tết" in days[date(2026, 2, 17)]
+
+    login(client, make_user(role="city_admin"))
+    client.set_cookie("lang", "en")
+    token = csrf_token(client, "/admin/holidays")
+    assert client.post("/admin/holidays", data={"day": "2026-09-02", "name": "Quốc khánh (riêng)",
+                                                "csrf_token": token}).status_code == 303
+    with app.app_context():
+        first = services.load_public_holidays([2026])
+        db.session.commit()
+        assert first == len(services.public_holidays([2026])) - 1  # the admin's own day is kept
+        assert services.load_public_holidays([2026]) == 0
+        kept = db.session.scalar(sa.select(Holiday.name).where(Holiday.day == date(2026, 9, 2)))
+        assert kept == "Quốc khánh (riêng)"
+        assert "holiday.loaded" in db.session.scalars(sa.select(AuditEntry.action)).all()
+    response = client.post("/admin/holidays/load", data={"csrf_token": token}, follow_redirects=True)
+    assert response.status_code == 200
