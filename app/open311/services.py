@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.audit import services as audit
 from app.auth import services as auth
+from app.cases.models import OPEN_STATUSES as CASE_OPEN_STATUSES
 from app.core import questions
 from app.core.models import utcnow
 from app.core.text import normalize_text
@@ -48,8 +49,9 @@ SUBMISSION_ID_MAX = 200
 # An absolute http(s) URI of ASCII characters only (RFC 3986).
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")
 
-OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED)
-CLOSED_STATUSES = (Status.RESOLVED, Status.REJECTED, Status.CLOSED)
+# Open311 has two statuses: ours map onto them.
+OPEN_STATUSES = tuple(sorted(CASE_OPEN_STATUSES))
+CLOSED_STATUSES = tuple(sorted(set(Status) - CASE_OPEN_STATUSES))
 
 
 class ApiError(Exception):

@@ -38,19 +38,19 @@ from sqlalchemy.orm import aliased
 from app.auth.models import User
 from app.cases import queries
 from app.cases.kinds import case_type
-from app.cases.models import Case
+from app.cases.models import OPEN_STATUSES, Case
 from app.cases.permissions import scope_clause
 from app.extensions import db
 from app.places.models import Agency, Ward
 from app.reports import kind as _report_kind  # noqa: F401  (the report kind is registered)
-from app.reports.models import Category, Report, Status, UnitType
+from app.reports.models import Category, Report, UnitType
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 # Hanoi keeps UTC+7 all year (no daylight saving), so SQLite can shift by a fixed offset.
 HANOI_OFFSET_HOURS = 7
 LEAGUE_MIN_FINISHED = 20
 CACHE_SECONDS = 60
-OPEN = (Status.SUBMITTED, Status.ACCEPTED)
+OPEN = tuple(OPEN_STATUSES)
 
 
 # --- period and scope -------------------------------------------------------------------
