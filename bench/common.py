@@ -472,8 +472,9 @@ def pid_alive(pid: int) -> bool:
 _signer = None
 
 
-def session_cookie(user_key: str) -> str:
-    """A signed session cookie for a user, as the app's own login makes it."""
+def session_cookie(ds: Dataset, user_key: str) -> str:
+    """A signed session cookie for a user, as the app's own login makes it: a fresh server-side
+    session (logging out, idle and absolute limits apply) and the cookie that names it."""
     global _signer
     if _signer is None:
         from flask import Flask
@@ -481,7 +482,19 @@ def session_cookie(user_key: str) -> str:
         app = Flask("bench-signer")
         app.secret_key = SECRET_KEY
         _signer = app.session_interface.get_signing_serializer(app)
-    return _signer.dumps({"_user_id": user_key, "_fresh": True})
+    from app import create_app
+    from app.auth import services as auth
+    from app.auth.models import User
+    from app.extensions import db
+
+    app = create_app(ds.overrides())
+    with app.app_context():
+        user = db.session.get(User, int(user_key.split(":")[0]))
+        sid = auth.start_session(user)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return _signer.dumps({"_user_id": user_key, "_fresh": True, "sid": sid})
 
 
 COOKIE_NAME = "cdtd_session"
@@ -496,7 +509,7 @@ class Citizen:
 
         self.base = base
         self.http = requests.Session()
-        self.cookie = session_cookie(user_key)
+        self.cookie = session_cookie(ds, user_key)
         self.ds = ds
         self.photo = photo
         self.csrf = None

@@ -80,7 +80,7 @@ class Site:
         self.cookies = {}
         for label, (_path, user) in self.pages.items():
             if user:
-                self.cookies[label] = f"{common.COOKIE_NAME}={common.session_cookie(user)}"
+                self.cookies[label] = f"{common.COOKIE_NAME}={common.session_cookie(ds, user)}"
 
     def _watch_sql(self) -> None:
         """Add up the time spent in the database driver (to tell query cost from rendering)."""

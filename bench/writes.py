@@ -114,13 +114,13 @@ def verify(ds: common.Dataset, acknowledged: list[tuple[int, str]], *, files: bo
     engine = common.db_engine(ds)
     try:
         with engine.connect() as conn:
-            check.rows = conn.execute(sa.text("SELECT count(*) FROM reports WHERE source = 'web'")).scalar_one()
+            check.rows = conn.execute(sa.text("SELECT count(*) FROM cases WHERE kind = 'report' AND source = 'web'")).scalar_one()
             found: dict[int, str] = {}
             photos: dict[int, list[tuple[str, str]]] = collections.defaultdict(list)
             ids = [i for i, _ in acknowledged]
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
-                rows = conn.execute(sa.text("SELECT id, submission_id FROM reports WHERE id IN :ids")
+                rows = conn.execute(sa.text("SELECT id, submission_id FROM cases WHERE id IN :ids")
                                     .bindparams(sa.bindparam("ids", expanding=True)), {"ids": chunk})
                 found.update({r[0]: r[1] for r in rows})
                 rows = conn.execute(sa.text("SELECT report_id, key, thumb_key FROM report_photos"
