@@ -114,7 +114,8 @@ def verify(ds: common.Dataset, acknowledged: list[tuple[int, str]], *, files: bo
     engine = common.db_engine(ds)
     try:
         with engine.connect() as conn:
-            check.rows = conn.execute(sa.text("SELECT count(*) FROM cases WHERE kind = 'report' AND source = 'web'")).scalar_one()
+            check.rows = conn.execute(sa.text(
+                "SELECT count(*) FROM cases WHERE kind = 'report' AND source = 'web'")).scalar_one()
             found: dict[int, str] = {}
             photos: dict[int, list[tuple[str, str]]] = collections.defaultdict(list)
             ids = [i for i, _ in acknowledged]
