@@ -25,9 +25,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import extensions as ext
     from app import models  # noqa: F401
-    from app.core import assets, database, errors, filters, jobs, security
+    from app.core import assets, database, errors, filters, ids, jobs, security
     from app.core import i18n as core_i18n
 
+    ids.init_app(app)
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=str(app.root_path + "/../migrations"),
                      render_as_batch=True, compare_type=True)

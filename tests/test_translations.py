@@ -52,3 +52,26 @@ def test_compiled_catalogs_are_current():
         assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime, (
             f"compile the {locale} catalog: `make babel`")
     assert sys.executable and subprocess  # the Makefile compiles before tests run
+
+
+def _placeholders(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"%\(\w+\)[sd]", text))
+
+
+def test_vietnamese_translations_keep_placeholders_and_are_whole():
+    """A translation carries every placeholder of its msgid and is not a cut-off fragment (a
+    plural set as plain text once left "T" for a whole sentence)."""
+    problems = []
+    for m in _catalog("vi"):
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        for text in strings:
+            if _placeholders(text) != _placeholders(ids[0]) and _placeholders(text) != _placeholders(ids[-1]):
+                problems.append((ids[0], text, "placeholders"))
+            if len(ids[0]) >= 12 and len(text) < len(ids[0]) * 0.3:
+                problems.append((ids[0], text, "too short"))
+    assert problems == []

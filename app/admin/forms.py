@@ -5,12 +5,19 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
+from app.core import dates
 from app.core.forms import BaseForm
 from app.places.geo import in_hanoi
 
 
+def _within_years(form, field) -> None:
+    if field.data is not None and not dates.in_range(field.data):
+        raise ValidationError(_l("Choose a date between %(first)d and %(last)d.", first=dates.EARLIEST.year,
+                                 last=dates.LATEST.year))
+
+
 class HolidayForm(BaseForm):
-    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a date."))])
+    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a date.")), _within_years])
     name = StringField(_l("Name of the holiday"), validators=[
         DataRequired(message=_l("Give the holiday a name.")), Length(max=120)])
 

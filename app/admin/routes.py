@@ -17,7 +17,9 @@ from app.audit import services as audit
 from app.auth.decorators import require
 from app.auth.models import RoleGrant, User
 from app.auth.permissions import can_administer
+from app.core.dates import parse_day
 from app.core.htmx import render
+from app.core.ids import arg_id
 from app.core.workcal import Holiday
 from app.extensions import db
 
@@ -40,10 +42,7 @@ _HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return parse_day(request.args.get(name))
 
 
 def _local_midnight(day: date | None) -> datetime | None:
@@ -56,7 +55,7 @@ def _local_midnight(day: date | None) -> datetime | None:
 def audit_log():
     filters = {
         "action": request.args.get("action", "").strip(),
-        "actor": request.args.get("actor", type=int),
+        "actor": request.args.get("actor", type=arg_id),
         "object_type": request.args.get("object_type", "").strip(),
         "object_id": request.args.get("object_id", "").strip(),
         "date_from": _date_arg("date_from"),
@@ -67,7 +66,7 @@ def audit_log():
         object_type=filters["object_type"] or None, object_id=filters["object_id"] or None,
         since=_local_midnight(filters["date_from"]),
         until=_local_midnight(filters["date_to"] + timedelta(days=1) if filters["date_to"] else None),
-        before_id=request.args.get("before", type=int), limit=AUDIT_PAGE)
+        before_id=request.args.get("before", type=arg_id), limit=AUDIT_PAGE)
     # Only the filters that are set travel in the "older entries" link.
     query = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v}
     return render("admin/audit.html", "admin/_audit_rows.html", entries=entries, filters=filters,

@@ -16,6 +16,7 @@ from app.auth.forms import invalid_status
 from app.auth.models import Role, RoleGrant, User
 from app.auth.permissions import can_administer
 from app.core.htmx import redirect_to, render
+from app.core.ids import to_id
 from app.extensions import db
 from app.places.models import Agency, Ward
 
@@ -24,8 +25,8 @@ def search_users(query: str, limit: int = 50) -> list[User]:
     """By account number or name; never by phone or CCCD, which must not travel in URLs."""
     stmt = sa.select(User).options(selectinload(User.role_grants)).order_by(User.id).limit(limit)
     query = query.strip()
-    if query.isdigit():
-        stmt = stmt.where(User.id == int(query))
+    if query.isascii() and query.isdigit():
+        stmt = stmt.where(User.id == (to_id(query) or 0))
     elif query:
         stmt = stmt.where(sa.func.lower(User.full_name).contains(query.lower(), autoescape=True))
     return list(db.session.scalars(stmt))

@@ -115,7 +115,7 @@ class PhoneStartForm(BaseForm):
 
 
 class PhoneCodeForm(BaseForm):
-    code = StringField(_l("Code"), filters=[lambda v: re.sub(r"\s+", "", v) if isinstance(v, str) else v])
+    code = StringField(_l("Code from the SMS"), filters=[lambda v: re.sub(r"\s+", "", v) if isinstance(v, str) else v])
 
     def validate_code(self, field) -> None:
         if not re.fullmatch(rf"[0-9]{{{CODE_DIGITS}}}", field.data or "", flags=re.ASCII):

@@ -20,6 +20,7 @@ WORKFLOW_MESSAGES = {
     "cannot_reopen": _l("This report cannot be reopened: a report can be reopened only once, "
                         "after it was resolved and if you were not satisfied."),
     "text_required": _l("Please write the text of the note."),
+    "choose_ward_first": _l("Choose the ward in charge first: transfer the report to it."),
 }
 
 

@@ -15,7 +15,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.cases.models import Case, Status
+from app.cases.models import Case, Status, UnitType
 from app.cases.permissions import can_handle_case, is_requester
 
 
@@ -51,13 +51,20 @@ class Rule:
     sources: frozenset[Status]
     target: Status | None
     actor: Actor
-    # A further condition on the case; when it fails, ``refusal`` is the error code.
+    # The error code when the status does not allow it; a further condition on the case, and
+    # its own code when that fails (``refusal`` when it has none).
     guard: Callable[[Case], bool] | None = None
     refusal: str = "transition_not_allowed"
+    guard_refusal: str | None = None
 
 
 def _not_rated(case: Case) -> bool:
     return case.rated_at is None
+
+
+def _has_unit(case: Case) -> bool:
+    """A case in the city's triage queue waits for its ward: it is transferred, not handled."""
+    return case.unit_type != UnitType.CITY
 
 
 def _may_reopen(case: Case) -> bool:
@@ -69,7 +76,8 @@ _OPEN = frozenset({Status.SUBMITTED, Status.ACCEPTED})
 _ANSWERED = frozenset({Status.RESOLVED, Status.REJECTED})
 
 ACTIONS: dict[Action, Rule] = {
-    Action.ACCEPT: Rule(frozenset({Status.SUBMITTED}), Status.ACCEPTED, Actor.HANDLER),
+    Action.ACCEPT: Rule(frozenset({Status.SUBMITTED}), Status.ACCEPTED, Actor.HANDLER,
+                        guard=_has_unit, guard_refusal="choose_ward_first"),
     Action.TRANSFER: Rule(_OPEN, Status.SUBMITTED, Actor.HANDLER),
     Action.REJECT: Rule(_OPEN, Status.REJECTED, Actor.HANDLER),
     Action.RESOLVE: Rule(frozenset({Status.ACCEPTED}), Status.RESOLVED, Actor.HANDLER),
@@ -88,7 +96,7 @@ def refusal(case: Case, action: Action) -> str | None:
     if case.status not in rule.sources:
         return rule.refusal
     if rule.guard is not None and not rule.guard(case):
-        return rule.refusal
+        return rule.guard_refusal or rule.refusal
     return None
 
 

@@ -12,19 +12,13 @@ from app.cases.kinds import registered
 from app.cases.models import Case, Level, RejectReason, Status
 from app.cases.queries import InboxFilters
 from app.core.forms import BaseForm
+from app.core.ids import to_id
 from app.extensions import db
 from app.places import services as places
 from app.places.models import Agency, Ward
 
 REASON_MAX = 2000
 TEXT_MAX = 5000
-
-
-def to_id(text: str | None) -> int | None:
-    """A database id typed or sent as text; None unless it is plain digits of a sane length."""
-    if not text or not (text.isascii() and text.isdigit()) or len(text) > 12:
-        return None
-    return int(text)
 
 
 def inbox_filters(args: Mapping[str, str]) -> InboxFilters:
@@ -135,6 +129,10 @@ class RejectForm(_Form):
             raise ValidationError(_l("There is no report #%(num)s.", num=number))
         if duplicate.id == self.report.id:
             raise ValidationError(_l("A report cannot be a duplicate of itself."))
+        if getattr(duplicate, "hidden", False):
+            # The rejection is public and points to it: the public could not open it.
+            raise ValidationError(_l("Report #%(num)s is hidden from the public: choose a public report.",
+                                     num=number))
         self.duplicate = duplicate
 
 

@@ -39,14 +39,20 @@ _UNWANTED = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 def normalize_text(s: str) -> str:
     """The one normalisation of text at every boundary where it enters (forms, API, imports).
 
-    Line breaks become LF, control characters other than tab and newline are removed, the
-    result is Unicode NFC (Vietnamese typed on different keyboards compares equal). A NUL is
-    refused rather than dropped: it is never typed by a person. Check lengths on the result.
+    Line breaks (CR, CRLF, U+2028/2029) become LF, control characters other than tab and
+    newline and invisible format characters are removed, the result is Unicode NFC (Vietnamese
+    typed on different keyboards compares equal). A NUL is refused rather than dropped: it is
+    never typed by a person. Check lengths on the result.
     """
     if "\x00" in s:
         raise ForbiddenCharacterError()
-    s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", _UNWANTED.sub("", s))
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    s = _UNWANTED.sub("", s)
+    # Format characters (category Cf: zero-width spaces and joiners, bidirectional overrides,
+    # soft hyphens) are invisible: they would let an empty-looking text through a required
+    # check or make a text read differently from what it holds.
+    s = "".join(c for c in s if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFC", s)
 
 
 # --- CSV exports ---------------------------------------------------------------------------
@@ -75,7 +81,7 @@ def csv_line(values: Iterable) -> str:
 
 # --- personal numbers in public text -------------------------------------------------------
 
-_SEP = r"[ .\-]?"
+_SEP = r"[ .\-]{0,2}"
 _PERSONAL_NUMBER = re.compile(
     # Not a piece of a longer number (1.000.000.000.000 đồng), but glued to letters is fine (sđt0912…).
     # Two numbers may be joined by a dash: 0912345678-0987654321.
@@ -84,8 +90,8 @@ _PERSONAL_NUMBER = re.compile(
     rf"\d(?:{_SEP}\d){{11}}"
     # +84 / (+84) / 0084 / 84, then a 9-digit subscriber number (a leading (0) tolerated).
     rf"|(?P<code>\+{_SEP}84|\(\+?84\)|0084|84){_SEP}(?:\(0\){_SEP}|0)?[235789](?:{_SEP}\d){{8}}"
-    # Mobiles: 0 + 9 digits.
-    rf"|0[35789](?:{_SEP}\d){{8}}"
+    # Mobiles: 0 + 9 digits (also typed digit by digit: 0 9 1 2 …).
+    rf"|0{_SEP}[35789](?:{_SEP}\d){{8}}"
     # Landlines: (02x) + 8 digits.
     rf"|\(?02\d\)?{_SEP}\d(?:{_SEP}\d){{7}}"
     r")(?!\d)(?!\.\d)(?!-[1-9])"
@@ -118,4 +124,11 @@ def mask_personal_data(text: str | None) -> str:
     """
     if not text:
         return ""
-    return _PERSONAL_NUMBER.sub(_mask, str(text))
+    return _PERSONAL_NUMBER.sub(_mask, _ascii_digits(str(text)))
+
+
+def _ascii_digits(text: str) -> str:
+    """Digits of other scripts (full-width ０９１２…) as ASCII, so that no spelling slips past."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from app.open311.services import PAGE_MAX, PAGE_SIZE_MAX
 from app.places.geo import MARGIN_METRES, hanoi_bounds
-from app.places.services import FAR_FROM_CENTRE_METRES, hanoi_wards
+from app.places.services import FAR_FROM_CENTRE_METRES, PARTIAL_CENTRES_METRES, hanoi_wards
 from app.reports.forms import ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -206,8 +206,10 @@ NEW_REQUEST = {
         "address_id": {"type": "string", "enum": WARD_CODES,
                        "description": "The ward (phường/xã): its official code or codename, among "
                                       "the active wards. Without it, the ward is the one whose "
-                                      "centre is nearest to lat/long (if within "
-                                      f"{FAR_FROM_CENTRE_METRES / 1000:.0f} km); when that does not "
+                                      "centre is nearest to lat/long: within "
+                                      f"{FAR_FROM_CENTRE_METRES / 1000:.0f} km once every ward has a "
+                                      f"centre, within {PARTIAL_CENTRES_METRES} m while some have none; "
+                                      "when that does not "
                                       "tell either (no position, or no ward centre near it), the "
                                       "request goes to the city's triage, where an official "
                                       "chooses the ward."},

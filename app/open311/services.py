@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -24,7 +23,8 @@ from werkzeug.datastructures import MultiDict
 from app.audit import services as audit
 from app.auth import services as auth
 from app.cases.models import OPEN_STATUSES as CASE_OPEN_STATUSES
-from app.core import questions
+from app.core import dates, questions
+from app.core.ids import to_id
 from app.core.models import utcnow
 from app.core.text import normalize_text
 from app.extensions import db
@@ -71,8 +71,9 @@ def bad_request(description: str) -> ApiError:
 BLANKS = " \t\n"
 
 
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+# Control characters (C0 and C1 but tab and newline, DEL), as the OpenAPI pattern of query
+# parameters declares; invisible format characters are only dropped.
+_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_params(params: MultiDict, *, text: bool = False) -> MultiDict:
@@ -90,7 +91,7 @@ def clean_params(params: MultiDict, *, text: bool = False) -> MultiDict:
             clean_name, clean_value = normalize_text(name), normalize_text(value)
         except ValueError:
             raise bad_request(f"parameter {name[:40]!r} contains a NUL character") from None
-        if not text and (clean_name, clean_value) != (_nfc(name), _nfc(value)):
+        if not text and _CONTROL.search(name + value):
             raise bad_request(f"parameter {clean_name[:40]!r} contains control characters")
         clean_name, clean_value = clean_name.strip(BLANKS), clean_value.strip(BLANKS)
         if clean_value:
@@ -173,11 +174,13 @@ def parse_datetime(value: str, name: str) -> datetime:
     """ISO 8601; a time without an offset is Hanoi time."""
     try:
         parsed = datetime.fromisoformat(value.strip().upper().replace("Z", "+00:00"))
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=TIMEZONE)
-        return parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
+    except ValueError:
         raise bad_request(f"{name} is not an ISO 8601 date and time") from None
+    if not dates.in_range(parsed.date()):
+        raise bad_request(f"{name} must be between {dates.EARLIEST.year} and {dates.LATEST.year}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=TIMEZONE)
+    return parsed.astimezone(UTC)
 
 
 @dataclass
@@ -206,8 +209,7 @@ def parse_query(args: MultiDict, now: datetime | None = None) -> RequestQuery:
     query = RequestQuery()
     ids_text = args.get("service_request_id", "")
     if ids_text:
-        query.ids = [int(part) for part in (p.strip() for p in ids_text.split(","))
-                     if part.isascii() and part.isdigit() and len(part) < 12]
+        query.ids = [number for number in (to_id(p) for p in ids_text.split(",")) if number is not None]
     query.service_codes = list(dict.fromkeys(c.strip() for c in args.get("service_code", "").split(",")
                                              if c.strip()))
     if query.service_codes:
@@ -269,8 +271,8 @@ def find_requests(query: RequestQuery) -> list[Report]:
 
 def find_request(request_id: str) -> Report:
     report = None
-    if request_id.isascii() and request_id.isdigit() and len(request_id) < 12:
-        report = db.session.scalar(_public().where(Report.id == int(request_id)))
+    if (number := to_id(request_id)) is not None:
+        report = db.session.scalar(_public().where(Report.id == number))
     if report is None:
         raise ApiError(404, f"service_request_id {request_id!r} was not found")
     return report
@@ -308,10 +310,10 @@ def _ward(form: MultiDict, lat: float | None, lon: float | None) -> Ward | None:
     if not value:
         if lat is None or lon is None:
             return None
-        return places.nearest_ward(lat, lon, within=places.FAR_FROM_CENTRE_METRES)
+        return places.ward_of_point(lat, lon)
     ward = None
-    if value.isascii() and value.isdigit() and len(value) < 10:
-        ward = db.session.get(Ward, int(value))
+    if value.isascii() and value.isdigit():
+        ward = db.session.get(Ward, number) if (number := to_id(value)) is not None else None
     elif len(value) <= 120:
         ward = db.session.scalar(sa.select(Ward).where(Ward.codename == value))
     if ward is None or not ward.active:

@@ -121,6 +121,22 @@ def distance_from_centre(ward: Ward | None, lat: float | None, lon: float | None
     return distance_m(ward.centre_lat, ward.centre_lon, lat, lon)
 
 
+# Without every ward's centre a point can lie in a ward whose centre is unknown, while the
+# nearest known centre is that of its neighbour: only a point this close to a known centre is
+# taken to be in that ward (central wards are about 1–2 km across).
+PARTIAL_CENTRES_METRES = 800
+
+
+def ward_of_point(lat: float, lon: float) -> Ward | None:
+    """The ward a point is taken to be in, from the wards' centres (no boundaries exist offline):
+    the nearest centre within 3 km when every active ward has one, else only a centre within
+    800 m. None sends the request to the city's triage, where an official picks the ward."""
+    missing = db.session.scalar(sa.select(sa.func.count(Ward.id)).where(
+        Ward.active, sa.or_(Ward.centre_lat.is_(None), Ward.centre_lon.is_(None))))
+    radius = FAR_FROM_CENTRE_METRES if not missing else PARTIAL_CENTRES_METRES
+    return nearest_ward(lat, lon, within=radius)
+
+
 def nearest_ward(lat: float, lon: float, *, within: float | None = None) -> Ward | None:
     """The active ward whose centre is nearest to (lat, lon), among wards that have one, and
     only if it is at most ``within`` metres away when that is given."""

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.core import questions
 from app.core.forms import BaseForm
+from app.core.ids import to_id
 from app.core.text import ForbiddenCharacterError, normalize_text
 from app.places.geo import in_hanoi
 
@@ -27,11 +28,8 @@ _SUBMISSION_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 def _to_id(value) -> int | None:
-    """Coerce a submitted id; anything that is not a positive integer becomes None."""
-    if isinstance(value, int):
-        return value
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    """Coerce a submitted id; anything that is not an id (:func:`app.core.ids.to_id`) becomes None."""
+    return to_id(value)
 
 
 def _clean_text(value):
@@ -95,8 +93,11 @@ class ReportForm(BaseForm):
         if lat is None and lon is None:
             self.coordinates = None
             return
+        if lat is None or lon is None:
+            raise ValidationError(_l("The location needs both a latitude and a longitude. "
+                                     "Set the location again or leave it out."))
         # Hanoi's own boundary, not a box around it: Bắc Ninh is inside the box.
-        if lat is None or lon is None or not in_hanoi(lat, lon):
+        if not in_hanoi(lat, lon):
             raise ValidationError(_l("This location is not in Hanoi. Set the location again or leave it out."))
         self.coordinates = (round(lat, 6), round(lon, 6))
 

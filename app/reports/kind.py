@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases import services as cases
 from app.cases.kinds import CaseType, Unit, register
+from app.core.ids import to_id
 from app.core.urls import path_for
 from app.extensions import db
 from app.reports.models import Category, Report, ReportFollower, UnitType
@@ -43,10 +44,9 @@ class ReportType(CaseType):
     inbox_filters_partial = "reports/_inbox_filters.html"
 
     def inbox_conditions(self, args) -> tuple[list, dict]:
-        text = args.get("category") or ""
-        if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        category_id = to_id(args.get("category"))
+        if category_id is None:
             return [], {}
-        category_id = int(text)
         return [lambda model: model.category_id == category_id], {"category_id": category_id}
 
     def route(self, case: Report) -> Unit:

@@ -19,6 +19,7 @@ from app.cases.display import locale, status_label, unit_name
 from app.cases.messages import workflow_message
 from app.core import uploads
 from app.core.htmx import is_htmx, redirect_to, render
+from app.core.ids import arg_id
 from app.core.images import PhotoError
 from app.extensions import db
 from app.places import services as places
@@ -163,7 +164,7 @@ def _collect_photos(form: ReportForm) -> tuple[list[ReportPhoto], list[str]]:
 def ward_options():
     """``<option>``s of the wards matching ``q`` (diacritics ignored), for the ward picker."""
     query = request.args.get("q", "").strip()[:100]
-    selected = request.args.get("ward", type=int)
+    selected = request.args.get("ward", type=arg_id)
     wards = places.search_wards(query, limit=200) if query else _wards()
     if wards and selected not in {w.id for w in wards}:
         selected = wards[0].id if query else selected
@@ -183,8 +184,8 @@ def _nearby_for(category_id, coordinates, ward_id):
 @bp.get("/nearby")
 def nearby():
     """Open reports like the one being filed: the citizen can follow one instead."""
-    category_id = request.args.get("category", type=int)
-    ward_id = request.args.get("ward", type=int)
+    category_id = request.args.get("category", type=arg_id)
+    ward_id = request.args.get("ward", type=arg_id)
     lat, lon = request.args.get("lat", type=float), request.args.get("lon", type=float)
     coordinates = (lat, lon) if lat is not None and lon is not None else None
     results = _nearby_for(category_id, coordinates, ward_id)
@@ -209,7 +210,10 @@ def _render_report(report: Report, *, rate_form=None, reopen_form=None):
         rate_form=rate_form or (RateForm(formdata=None) if permissions.can_rate(user, report) else None),
         reopen_form=reopen_form or (ReopenForm(formdata=None)
                                     if permissions.can_request_reopen(user, report) else None),
-        before_photos=report.photos_of("report"), after_photos=report.photos_of("result"),
+        before_photos=report.photos_of("report"),
+        # Each answer shows the photos sent with it, not those of an earlier answer.
+        after_photos=services.answer_photos(report, next(
+            (e for e in reversed(report.events) if e.kind == "resolved"), None)),
         duplicate=db.session.get(Report, report.duplicate_of_id) if report.duplicate_of_id else None,
     )
 
@@ -360,8 +364,8 @@ def _feed_filters() -> tuple[services.FeedFilters, dict]:
     """Filters from the query string, and the same as URL arguments for links."""
     status = request.args.get("status", "")
     filters = services.FeedFilters(
-        ward_id=request.args.get("ward", type=int),
-        category_id=request.args.get("category", type=int),
+        ward_id=request.args.get("ward", type=arg_id),
+        category_id=request.args.get("category", type=arg_id),
         status=status if status in set(Status) else None,
         overdue=request.args.get("overdue") == "1",
     )
@@ -373,7 +377,7 @@ def _feed_filters() -> tuple[services.FeedFilters, dict]:
 @bp.get("", strict_slashes=False)
 def feed():
     filters, args = _feed_filters()
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=arg_id)
     reports, next_cursor = services.feed(filters, before_id=before)
     return render(
         "reports/feed.html", "reports/_feed_items.html", reports=reports,

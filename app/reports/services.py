@@ -162,11 +162,21 @@ def proof_problems(report: Report, photos: Sequence[ReportPhoto]) -> list[dict]:
     return problems
 
 
+def answer_photos(report: Report, answer_event) -> list[ReportPhoto]:
+    """The public result photos sent with one answer (a ``resolved`` event records their ids)."""
+    ids = (answer_event.data or {}).get("photos") or [] if answer_event is not None else []
+    by_id = {p.id: p for p in report.photos_of(PhotoKind.RESULT)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def set_hidden(report: Report, actor, hidden: bool, reason: str) -> None:
     """Hide a whole report from the public (inappropriate content), or show it again."""
     if not reason.strip():
         raise WorkflowError("reason_required")
     report.hidden = hidden
+    # What partners see changed: Open311's updated_datetime must say so (it lives on the case row,
+    # which a change of the report's own columns does not touch).
+    report.updated_at = utcnow()
     case_event(report, actor, "hidden" if hidden else "unhidden", public=False, reason=reason.strip())
     audit.record("report.hidden" if hidden else "report.unhidden", report, actor=actor)
 
@@ -226,6 +236,7 @@ def redact(report: Report, actor, description: str, reason: str,
             continue
         originals[key] = current[key]
         _set_public_text(report, key, value or None)
+    report.updated_at = utcnow()
     case_event(report, actor, "redacted", public=False, reason=reason.strip(), hidden_photos=hidden,
                fields=sorted(originals), originals=originals)
     audit.record("report.redacted", report, actor=actor, hidden_photos=hidden, fields=sorted(originals))

@@ -40,6 +40,7 @@ from app.cases import queries
 from app.cases.kinds import case_type
 from app.cases.models import OPEN_STATUSES, Case
 from app.cases.permissions import scope_clause
+from app.core.dates import parse_day
 from app.extensions import db
 from app.places.models import Agency, Ward
 from app.reports import kind as _report_kind  # noqa: F401  (the report kind is registered)
@@ -69,16 +70,10 @@ class Period:
 
     @classmethod
     def parse(cls, start: str | None, end: str | None, today: date | None = None) -> Period:
-        """From ``YYYY-MM-DD`` strings; a missing or malformed bound falls back to the default."""
+        """From ``YYYY-MM-DD`` strings; a missing, malformed or out-of-range bound (see
+        :mod:`app.core.dates`) falls back to the default."""
         default = cls.default(today)
-
-        def parsed(value: str | None, fallback: date) -> date:
-            try:
-                return date.fromisoformat(value) if value else fallback
-            except ValueError:
-                return fallback
-
-        a, b = parsed(start, default.start), parsed(end, default.end)
+        a, b = parse_day(start) or default.start, parse_day(end) or default.end
         return cls(min(a, b), max(a, b))
 
     def bounds(self) -> tuple[datetime, datetime]:
@@ -387,7 +382,7 @@ def public_reports(period: Period, scope: Scope = CITY, *, include_hidden: bool 
             Report.resolved_on_time, Report.satisfied,
         )
         .join(Category, Category.id == Report.category_id)
-        .join(location, location.id == Report.ward_id)
+        .outerjoin(location, location.id == Report.ward_id)
         .outerjoin(unit_ward, unit_ward.id == Report.unit_ward_id)
         .outerjoin(Agency, Agency.id == Report.unit_agency_id)
         .where(*_where(period, scope))

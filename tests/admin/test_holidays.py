@@ -113,3 +113,16 @@ def test_public_holidays_load_from_the_maintained_calendar(app, client, make_use
         assert "holiday.loaded" in db.session.scalars(sa.select(AuditEntry.action)).all()
     response = client.post("/admin/holidays/load", data={"csrf_token": token}, follow_redirects=True)
     assert response.status_code == 200
+
+
+def test_validator_messages_without_their_own_text_are_in_vietnamese(client, make_user, login):
+    """WTForms ships no Vietnamese: its default messages come from the app's catalog."""
+    login(client, make_user(role="city_admin"))
+    token = csrf_token(client, "/admin/holidays")
+    response = client.post("/admin/holidays", data={"day": "2026-09-02", "name": "x" * 200, "csrf_token": token})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Nội dung không được dài quá 120 ký tự." in html and "Field cannot be longer" not in html
+    client.set_cookie("lang", "en")
+    response = client.post("/admin/holidays", data={"day": "2026-09-02", "name": "x" * 200, "csrf_token": token})
+    assert "Field cannot be longer than 120 characters." in response.get_data(as_text=True)

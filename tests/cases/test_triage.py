@@ -70,7 +70,14 @@ def test_only_city_admins_see_triage_and_the_ward_they_pick_keeps_the_filing_dea
     assert f"#{triaged}" in inbox and "Ward not chosen yet" in inbox
     page = client.get(f"/console/reports/{triaged}").get_data(as_text=True)
     assert "The city&#39;s triage (choosing the ward)" in page
+    assert "Accept the report" not in page and "Transfer the report" in page
     token = csrf_token(client, f"/console/reports/{triaged}")
+    # While no ward is chosen it cannot be accepted (nor then resolved): only transferred.
+    refused = client.post(f"/console/reports/{triaged}/accept", data={"csrf_token": token, "level": "normal"},
+                          follow_redirects=True)
+    assert "Choose the ward in charge first" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Report, triaged).status == Status.SUBMITTED
     response = client.post(f"/console/reports/{triaged}/transfer",
                            data={"csrf_token": token, "ward_id": str(hk), "reason": "Hàng Bạc thuộc Hoàn Kiếm"})
     assert response.status_code == 303
@@ -92,3 +99,12 @@ def test_the_database_keeps_a_triage_case_without_a_unit(app, triaged):
         with pytest.raises(sa.exc.IntegrityError):
             db.session.execute(sa.update(Case).where(Case.id == triaged).values(unit_ward_id=1))
         db.session.rollback()
+
+
+def test_the_public_list_of_reports_keeps_a_report_without_a_ward(app, client, triaged):
+    import csv
+    import io
+
+    text = client.get("/stats/reports.csv").get_data(as_text=True).lstrip("\ufeff")
+    ids = [row[0] for row in csv.reader(io.StringIO(text))][1:]
+    assert str(triaged) in ids

@@ -551,6 +551,7 @@ def test_redaction_covers_every_public_free_text(app, client, sign_in, citizen, 
     assert comment_key.endswith(":comment") and reason_key.endswith(":reason")
 
     token = sign_in(hk_official)
+    before_redaction = report_of(report_id).updated_at
     page = client.get(f"/console/reports/{report_id}").get_data(as_text=True)
     assert "Cạnh nhà ông Hùng say rượu</textarea>" in page and "Gọi tôi: Trần Thị B</textarea>" in page
     response = client.post(f"/console/reports/{report_id}/redact", data={
@@ -560,6 +561,8 @@ def test_redaction_covers_every_public_free_text(app, client, sign_in, citizen, 
     assert response.status_code == 303
     report = report_of(report_id)
     assert (report.address, report.answers["landmark"], report.rating_comment) == ("Ngõ 5", "Cạnh một nhà dân", None)
+    # Partners syncing by updated_datetime pick the redaction up.
+    assert report.updated_at > before_redaction
     login(client, citizen)
     public = client.get(f"/reports/{report_id}").get_data(as_text=True)
     for gone in ("anh Tuấn", "ông Hùng", "Nguyễn Văn A", "Trần Thị B"):
@@ -572,6 +575,18 @@ def test_redaction_covers_every_public_free_text(app, client, sign_in, citizen, 
         assert not redacted.public
         assert redacted.data["originals"]["address"] == "Ngõ 5, nhà anh Tuấn"
         assert redacted.data["originals"][reason_key] == "Gọi tôi: Trần Thị B"
+
+
+def test_a_report_is_not_rejected_as_a_duplicate_of_a_hidden_one(app, client, sign_in, citizen, hk_official,
+                                                                  make_report, report_of):
+    hidden = make_report(citizen, hidden=True, official_id=hk_official)
+    report_id = make_report(citizen)
+    token = sign_in(hk_official)
+    response = client.post(f"/console/reports/{report_id}/reject", data={
+        "csrf_token": token, "reason": "duplicate", "duplicate_of": str(hidden)})
+    assert response.status_code == 422
+    assert f"Report #{hidden} is hidden from the public" in response.get_data(as_text=True)
+    assert report_of(report_id).status == "submitted"
 
 
 def test_phone_and_id_numbers_are_masked_in_the_api(app, client, citizen, make_report):

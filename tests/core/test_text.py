@@ -35,6 +35,18 @@ def test_normalize_text_composes_removes_controls_and_unifies_line_breaks():
     assert normalize_text("lone \ud800 surrogate \ufffe") == "lone  surrogate "
 
 
+@pytest.mark.parametrize(("text", "clean"), [
+    ("\u200b" * 20, ""),                      # zero-width spaces only: empty, so "required" refuses it
+    ("Ổ\u200dgà\u200c", "Ổgà"),               # joiners
+    ("abc\u202edef\u202c", "abcdef"),         # a right-to-left override would show "fedcba"
+    ("so\u00adft", "soft"),                    # soft hyphen
+    ("\ufeffBOM", "BOM"),
+    ("dòng\u2028dòng\u2029đoạn", "dòng\ndòng\nđoạn"),
+])
+def test_invisible_format_characters_are_removed(text, clean):
+    assert normalize_text(text) == clean
+
+
 def test_normalize_text_refuses_nul_with_a_translated_message(app):
     with pytest.raises(ForbiddenCharacterError) as caught:
         normalize_text("abc\x00def")
@@ -114,6 +126,10 @@ def test_csv_cells_that_are_plain_stay_as_they_are(value):
     ("0912345678 hoặc 0987654321", "•••••••678 hoặc •••••••321"),
     ("0912345678-0987654321", "•••••••678-•••••••321"),
     ("0912345678,0987654321", "•••••••678,•••••••321"),
+    ("Gọi ０９１２３４５６７８", "Gọi •••••••678"),          # full-width digits
+    ("Gọi 0 9 1 2 3 4 5 6 7 8", "Gọi • • • • • • • 6 7 8"),  # digit by digit
+    ("0912  345  678", "••••  •••  678"),                      # double spaces
+    ("CCCD ００１１９００１２３４５", "CCCD •••••••••345"),
 ])
 def test_phone_and_id_numbers_are_masked(text, masked):
     assert mask_personal_data(text) == masked

@@ -147,8 +147,9 @@ def test_a_given_address_id_wins_over_the_position(app, client, make_api_key, ro
 @pytest.mark.parametrize("fields", [
     {"address_id": None},                                                      # no centre known
     {"address_id": None, "lat": "21.2187", "long": "105.8047"},                # no centre within 3 km
+    {"address_id": None, "lat": "21.0450", "long": "105.8524"},                # 1.8 km: unknown wards between
     {"address_id": None, "lat": None, "long": None, "address_string": "Ngõ 5 Hàng Bạc"},
-], ids=["no-centres", "no-centre-near", "address-only"])
+], ids=["no-centres", "no-centre-near", "neighbour-unknown", "address-only"])
 def test_without_a_ward_the_request_goes_to_the_city_triage(app, client, make_api_key, road, report_of,
                                                            fields):
     if "lat" in fields:

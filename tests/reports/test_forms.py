@@ -63,9 +63,11 @@ def test_a_complete_form_is_valid_and_keeps_coordinates(app, road):
     ({"ward": "1", "description": "x" * 4001}, "description", "Describe the problem in 10 to 4000 characters."),
     ({"ward": "1"}, "description", "Describe the problem in a few words."),
     ({"ward": "1", "description": "Ổ gà sâu trước cổng", "lat": "21.03"}, "lat",
-     "This location is not in Hanoi. Set the location again or leave it out."),
+     "The location needs both a latitude and a longitude. Set the location again or leave it out."),
     ({"ward": "1", "description": "Ổ gà sâu trước cổng", "lat": "10.77", "lon": "106.70"}, "lat",
      "This location is not in Hanoi. Set the location again or leave it out."),
+    ({"ward": "1", "description": "Ổ gà sâu trước cổng", "lat": "21.03", "lon": ""}, "lat",
+     "The location needs both a latitude and a longitude. Set the location again or leave it out."),
     ({"ward": "1", "description": "Ổ gà sâu trước cổng", "lat": "nan", "lon": "105.85"}, "lat",
      "This location is not in Hanoi. Set the location again or leave it out."),
     # Inside the box around Hanoi but outside the city: Bắc Ninh, and Lương Sơn (Hòa Bình).

@@ -537,13 +537,22 @@ def test_each_answer_has_its_own_rating_after_a_reopen(app, client, make_user, m
     assert client.post(f"/reports/{report_id}/reopen", data={
         "csrf_token": token, "reason": "Ổ gà vẫn còn"}).status_code == 303
     with app.app_context():
-        services.resolve(db.session.get(Report, report_id), db.session.get(User, official), "Đã vá lần hai",
-                         [services.store_photo(db.session.get(User, official), photo_bytes(), kind="result")])
+        report = db.session.get(Report, report_id)
+        first_photos = {p.id for p in report.photos_of("result")}
+        second = services.store_photo(db.session.get(User, official), photo_bytes(color=(1, 2, 3)), kind="result")
+        services.resolve(report, db.session.get(User, official), "Đã vá lần hai", [second])
         db.session.commit()
+        second_id = second.id
         db.session.remove()
 
     html = client.get(f"/reports/{report_id}").get_data(as_text=True)
     assert f'action="/reports/{report_id}/rate"' in html
+    # The current answer's "after" shows its own photo only; the earlier one keeps its own.
+    current = html[html.index("Đã vá lần hai"):html.index("Earlier answers")]
+    assert f"/reports/photos/{second_id}/thumb" in current
+    assert not any(f"/reports/photos/{i}/thumb" in current for i in first_photos)
+    earlier_section = html[html.index("Earlier answers"):]
+    assert all(f"/reports/photos/{i}/thumb" in earlier_section for i in first_photos)
     start = html.index("Earlier answers")
     earlier = html[start:html.index("</section>", start)]
     assert "Đã vá lần một" in earlier and "Vá ẩu" in earlier and "Ổ gà vẫn còn" in earlier
