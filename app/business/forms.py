@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.business import taxcode
@@ -13,6 +14,10 @@ from app.core.forms import BaseForm
 
 REQUIRED = _l("This field is required.")
 
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
 KIND_LABELS = {BusinessKind.ENTERPRISE: _l("Enterprise"), BusinessKind.HOUSEHOLD: _l("Household business")}
 ROLE_LABELS = {BusinessRole.OWNER: _l("Owner"), BusinessRole.LEGAL_REPRESENTATIVE: _l("Legal representative"),
                BusinessRole.EMPLOYEE: _l("Employee")}
@@ -21,8 +26,8 @@ ROLE_LABELS = {BusinessRole.OWNER: _l("Owner"), BusinessRole.LEGAL_REPRESENTATIV
 class BusinessForm(BaseForm):
     name = StringField(_l("Name of the business"), validators=[DataRequired(REQUIRED), Length(max=300)])
     tax_code = StringField(_l("Tax code"), validators=[DataRequired(REQUIRED), Length(max=20)])
-    kind = RadioField(_l("Kind"), choices=list(KIND_LABELS.items()), validators=[DataRequired(REQUIRED)])
-    role = SelectField(_l("Your role"), choices=list(ROLE_LABELS.items()), validators=[DataRequired(REQUIRED)])
+    kind = RadioField(_l("Kind"), choices=choices(KIND_LABELS.items()), validators=[DataRequired(REQUIRED)])
+    role = SelectField(_l("Your role"), choices=choices(ROLE_LABELS.items()), validators=[DataRequired(REQUIRED)])
 
     def validate_tax_code(self, field):
         if not taxcode.is_valid(field.data or ""):
@@ -40,7 +45,7 @@ class CommentForm(BaseForm):
 class QuestionForm(BaseForm):
     submission_id = HiddenField()
     business = SelectField(_l("On behalf of"), coerce=int, validate_choice=True, validators=[DataRequired(REQUIRED)])
-    topic = SelectField(_l("Topic"), choices=list(TOPIC_LABELS.items()), validators=[DataRequired(REQUIRED)])
+    topic = SelectField(_l("Topic"), choices=choices(TOPIC_LABELS.items()), validators=[DataRequired(REQUIRED)])
     agency = SelectField(_l("Agency (optional: otherwise chosen by topic)"), coerce=lambda v: int(v) if str(v).isdigit() else 0,
                          validate_choice=True, validators=[Optional()])
     title = StringField(_l("Question in one line"), validators=[DataRequired(REQUIRED), Length(min=5, max=300)])
@@ -61,7 +66,7 @@ class ConsultationForm(BaseForm):
 
 
 class ModerationForm(BaseForm):
-    decision = RadioField(choices=[("publish", "publish"), ("refuse", "refuse")], validators=[DataRequired(REQUIRED)])
+    decision = RadioField(choices=choices([("publish", "publish"), ("refuse", "refuse")]), validators=[DataRequired(REQUIRED)])
     reason = TextAreaField(_l("Reason for refusing"), validators=[Length(max=1000)])
 
 
@@ -70,5 +75,5 @@ class ResponseForm(BaseForm):
 
 
 class RateForm(BaseForm):
-    satisfied = RadioField(choices=[("1", "1"), ("0", "0")], validators=[DataRequired(REQUIRED)])
+    satisfied = RadioField(choices=choices([("1", "1"), ("0", "0")]), validators=[DataRequired(REQUIRED)])
     comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=2000)])

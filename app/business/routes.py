@@ -25,6 +25,7 @@ from app.business.forms import (
     QuestionForm,
     RateForm,
     ResponseForm,
+    choices,
 )
 from app.business.kind import topic_label
 from app.business.models import BusinessQuestion, Consultation, ConsultationComment
@@ -85,7 +86,7 @@ def show_consultation(consultation_id: int):
     if consultation is None:
         abort(404)
     form = CommentForm()
-    form.business.choices = [(b.id, b.name) for b in services.businesses_of(current_user)]
+    form.business.choices = choices((b.id, b.name) for b in services.businesses_of(current_user))
     return render("business/consultation.html", consultation=consultation, form=form,
                   comments=services.published_comments(consultation), steps=services.timeline(consultation),
                   phase=services.phase(consultation))
@@ -98,7 +99,7 @@ def comment(consultation_id: int):
     if consultation is None:
         abort(404)
     form = CommentForm()
-    form.business.choices = [(b.id, b.name) for b in services.businesses_of(current_user)]
+    form.business.choices = choices((b.id, b.name) for b in services.businesses_of(current_user))
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors) or _("Check the form."), "error")
         return redirect_to(url_for("business.show_consultation", consultation_id=consultation.id))
@@ -126,8 +127,8 @@ def ask_question():
         flash(_("Declare your business first."), "error")
         return redirect_to(url_for("business.profile"))
     form = QuestionForm()
-    form.business.choices = [(b.id, b.name) for b in businesses]
-    form.agency.choices = [(0, _("Chosen by topic"))] + [(a.id, a.display_name(locale())) for a in _agencies()]
+    form.business.choices = choices((b.id, b.name) for b in businesses)
+    form.agency.choices = choices([(0, _("Chosen by topic"))] + [(a.id, a.display_name(locale())) for a in _agencies()])
     if request.method == "GET":
         form.submission_id.data = str(uuid.uuid4())
     elif form.validate_on_submit():
@@ -208,7 +209,7 @@ def manage():
 @require(permissions.can_manage_consultations)
 def new_consultation():
     form = ConsultationForm()
-    form.agency.choices = [(a.id, a.display_name(locale())) for a in _managed_agencies()]
+    form.agency.choices = choices((a.id, a.display_name(locale())) for a in _managed_agencies())
     if form.validate_on_submit():
         tz = ZoneInfo(HANOI_TZ)
         try:

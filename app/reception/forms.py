@@ -4,12 +4,17 @@ own translated message."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from app.core.forms import BaseForm
 
 REQUIRED = _l("This field is required.")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _to_int(value):
@@ -27,14 +32,14 @@ class BookingForm(BaseForm):
     def __init__(self, *args, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         if session is not None:
-            self.slot.choices = [(s.id, str(s.id)) for s in session.slots]
-            self.topic.choices = [(t, t) for t in session.topic_list]
+            self.slot.choices = choices((s.id, str(s.id)) for s in session.slots)
+            self.topic.choices = choices((t, t) for t in session.topic_list)
         self.slot.pre_validate = self._slot_known
 
     def _slot_known(self, form):
         from wtforms.validators import ValidationError
 
-        if self.slot.data not in {value for value, _label in self.slot.choices or ()}:
+        if self.slot.data not in {choice.value for choice in self.slot.choices or ()}:
             raise ValidationError(_l("Choose a time slot."))
 
 
@@ -58,4 +63,4 @@ class ReasonForm(BaseForm):
 
 
 class AttendanceForm(BaseForm):
-    attended = RadioField(choices=[("1", "1"), ("0", "0")], validators=[DataRequired(REQUIRED)])
+    attended = RadioField(choices=choices([("1", "1"), ("0", "0")]), validators=[DataRequired(REQUIRED)])

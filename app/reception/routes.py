@@ -14,7 +14,7 @@ from app.core.htmx import redirect_to, render
 from app.extensions import db
 from app.places.models import Agency, Ward
 from app.reception import bp, permissions, services
-from app.reception.forms import AttendanceForm, BookingForm, ReasonForm, SessionForm
+from app.reception.forms import AttendanceForm, BookingForm, ReasonForm, SessionForm, choices
 from app.reception.models import ReceptionBooking, ReceptionSession, ReceptionSlot
 
 
@@ -146,7 +146,7 @@ def manage_sessions():
 @require(permissions.can_manage_receptions)
 def new_session():
     form = SessionForm()
-    form.unit.choices = _unit_choices()
+    form.unit.choices = choices(_unit_choices())
     if form.validate_on_submit():
         kind, _sep, unit_id = form.unit.data.partition(":")
         try:
