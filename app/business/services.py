@@ -190,7 +190,7 @@ def pending_comments(consultation: Consultation) -> list[ConsultationComment]:
 @dataclass(frozen=True)
 class Step:
     when: datetime
-    label: str
+    label: object  # a lazy string, rendered in the reader's locale
     done: bool
 
 
@@ -198,16 +198,16 @@ def timeline(consultation: Consultation, now: datetime | None = None) -> list[St
     """The consultation's steps, oldest first: published, period opens, period closes, response."""
     now = now or utcnow()
     steps = [
-        Step(consultation.created_at, str(_l("Draft published")), True),
-        Step(consultation.opens_at, str(_l("Comment period opens")), now >= consultation.opens_at),
-        Step(consultation.closes_at, str(_l("Comment period closes")), now >= consultation.closes_at),
+        Step(consultation.created_at, _l("Draft published"), True),
+        Step(consultation.opens_at, _l("Comment period opens"), now >= consultation.opens_at),
+        Step(consultation.closes_at, _l("Comment period closes"), now >= consultation.closes_at),
     ]
     published = published_comments(consultation)
     if published:
         last = max(c.moderated_at or c.created_at for c in published)
-        steps.append(Step(last, str(_l("%(num)d comments published", num=len(published))), True))
+        steps.append(Step(last, _l("%(num)d comments published", num=len(published)), True))
     if consultation.responded_at is not None:
-        steps.append(Step(consultation.responded_at, str(_l("Response summary published")), True))
+        steps.append(Step(consultation.responded_at, _l("Response summary published"), True))
     return sorted(steps, key=lambda s: s.when)
 
 

@@ -41,7 +41,7 @@ def test_visitors_go_to_the_login(client, make_session, path):
 def test_level_one_sees_why_and_how_to_reach_level_two(app, client, make_user, make_session, login):
     sid = make_session()
     login(client, make_user(level=1))
-    client.set_cookie("locale", "vi")
+    client.set_cookie("lang", "vi")
     page = client.get(f"/reception/sessions/{sid}")
     assert page.status_code == 403
     html = page.get_data(as_text=True)
@@ -87,7 +87,7 @@ def test_a_full_slot_is_refused_with_a_message(app, client, make_user, make_sess
     _book(client, sid, slot_id)
     other = app.test_client()
     login(other, make_user(level=2))
-    other.set_cookie("locale", "en")
+    other.set_cookie("lang", "en")
     response = _book(other, sid, slot_id)
     assert response.status_code == 303
     page = other.get(response.headers["Location"]).get_data(as_text=True)
