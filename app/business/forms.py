@@ -23,6 +23,11 @@ ROLE_LABELS = {BusinessRole.OWNER: _l("Owner"), BusinessRole.LEGAL_REPRESENTATIV
                BusinessRole.EMPLOYEE: _l("Employee")}
 
 
+def _id_or_zero(value) -> int:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 12 else 0
+
+
 class BusinessForm(BaseForm):
     name = StringField(_l("Name of the business"), validators=[DataRequired(REQUIRED), Length(max=300)])
     tax_code = StringField(_l("Tax code"), validators=[DataRequired(REQUIRED), Length(max=20)])
@@ -46,7 +51,7 @@ class QuestionForm(BaseForm):
     submission_id = HiddenField()
     business = SelectField(_l("On behalf of"), coerce=int, validate_choice=True, validators=[DataRequired(REQUIRED)])
     topic = SelectField(_l("Topic"), choices=choices(TOPIC_LABELS.items()), validators=[DataRequired(REQUIRED)])
-    agency = SelectField(_l("Agency (optional: otherwise chosen by topic)"), coerce=lambda v: int(v) if str(v).isdigit() else 0,
+    agency = SelectField(_l("Agency (optional: otherwise chosen by topic)"), coerce=_id_or_zero,
                          validate_choice=True, validators=[Optional()])
     title = StringField(_l("Question in one line"), validators=[DataRequired(REQUIRED), Length(min=5, max=300)])
     body = TextAreaField(_l("Details"), validators=[
@@ -66,7 +71,8 @@ class ConsultationForm(BaseForm):
 
 
 class ModerationForm(BaseForm):
-    decision = RadioField(choices=choices([("publish", "publish"), ("refuse", "refuse")]), validators=[DataRequired(REQUIRED)])
+    decision = RadioField(choices=choices([("publish", "publish"), ("refuse", "refuse")]),
+                          validators=[DataRequired(REQUIRED)])
     reason = TextAreaField(_l("Reason for refusing"), validators=[Length(max=1000)])
 
 

@@ -17,11 +17,11 @@ def _describe(notifications: Sequence) -> dict:
     """Notifications about bookings: the sentence in the current locale and the booking's page."""
     import sqlalchemy as sa
 
+    from app.core.urls import path_for
     from app.extensions import db
     from app.notifications.registry import Described
     from app.reception.models import ReceptionBooking
     from app.reception.services import notification_text
-    from app.core.urls import path_for
 
     ids = {n.subject_id for n in notifications if n.subject_id is not None}
     bookings = {b.id: b for b in db.session.scalars(

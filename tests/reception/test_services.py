@@ -187,7 +187,8 @@ def test_ics_has_the_right_times_in_hanoi(app, make_user, make_session):
     [event] = [c for c in calendar.walk("VEVENT")]
     start, end = event.decoded("dtstart"), event.decoded("dtend")
     hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
-    assert (start.astimezone(hanoi).date(), start.astimezone(hanoi).hour, start.astimezone(hanoi).minute) == (day, 14, 0)
+    local_start = start.astimezone(hanoi)
+    assert (local_start.date(), local_start.hour, local_start.minute) == (day, 14, 0)
     assert end - start == timedelta(minutes=30)
     assert start.utcoffset() == timedelta(hours=7)
     assert code in str(event.get("description"))
