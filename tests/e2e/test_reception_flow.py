@@ -25,7 +25,7 @@ def people(app):
         db.session.commit()
 
 
-def test_a_verified_citizen_books_a_slot_and_downloads_the_ics(app, page, people, make_session, tmp_path):
+def test_a_verified_citizen_books_a_slot_and_downloads_the_ics(app, page, people, make_session, tmp_path):  # noqa: F811
     session_id = make_session(slots="09:00-09:30\n09:30-10:00", capacity=2, days=3)
     log_in_as(page, "demo-citizen-lan")
     page.goto("/")
