@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.business.models import BusinessQuestion, QuestionTopic
@@ -66,6 +67,12 @@ class BusinessQuestionType(CaseType):
     model = BusinessQuestion
     public = True
     console_partial = "business/_case_details.html"
+
+    def inbox_conditions(self, args) -> tuple[list, dict]:
+        """``?kind=business_question`` narrows the console inbox to business questions."""
+        if args.get("kind") != self.kind:
+            return [], {}
+        return [lambda model: sa.true()], {"kind": self.kind}
 
     def route(self, case: BusinessQuestion) -> Unit:
         if case.chosen_agency_id is not None:

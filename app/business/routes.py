@@ -35,7 +35,7 @@ from app.cases.messages import workflow_message
 from app.cases.workflow import Action, WorkflowError, allowed_actions
 from app.core.clock import HANOI_TZ
 from app.core.htmx import redirect_to, render
-from app.extensions import db
+from app.extensions import db, limiter
 from app.places.models import Agency
 
 
@@ -114,6 +114,7 @@ def comment(consultation_id: int):
 
 
 @bp.get("/questions")
+@limiter.limit("60/minute")
 def list_questions():
     query = (request.args.get("q") or "")[:200]
     return render("business/questions.html", questions=services.answered_questions(query), query=query)

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from app.auth.decorators import login_required, require
 from app.core.htmx import redirect_to, render
-from app.extensions import db
+from app.extensions import db, limiter
 from app.places.models import Agency, Ward
 from app.reception import bp, permissions, services
 from app.reception.forms import AttendanceForm, BookingForm, ReasonForm, SessionForm, choices
@@ -47,6 +47,7 @@ def list_sessions():
 
 
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+@limiter.limit("20/minute", methods=["POST"])
 @login_required
 def book_session(session_id: int):
     session = _session_or_404(session_id)

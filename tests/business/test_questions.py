@@ -89,6 +89,7 @@ def test_the_console_handles_business_questions(app, client, asker, make_user, l
     login(client, make_user(role="agency_official", agency="health"))
     inbox = client.get("/console/").get_data(as_text=True)
     assert f"#{question_id}" in inbox
+    assert f"#{question_id}" in client.get("/console/?kind=business_question").get_data(as_text=True)
     page = client.get(f"/console/reports/{question_id}").get_data(as_text=True)
     assert "Hộ kinh doanh Phở Thìn" in page and "Quán phở của tôi" in page
     token = csrf_token(client, f"/console/reports/{question_id}")
