@@ -71,6 +71,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(stats_officials_bp)
     from app.push import bp as push_bp
     app.register_blueprint(push_bp)
+    from app.reception import bp as reception_bp
+    app.register_blueprint(reception_bp)
+    from app.business import bp as business_bp
+    app.register_blueprint(business_bp)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp

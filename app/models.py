@@ -2,6 +2,12 @@
 
 from app.audit.models import AuditEntry  # noqa: F401
 from app.auth.models import OidcIdentity, OtpCode, RoleGrant, User  # noqa: F401
+from app.business.models import (  # noqa: F401
+    Business,
+    BusinessQuestion,
+    Consultation,
+    ConsultationComment,
+)
 from app.cases.models import Case, CaseEvent  # noqa: F401
 from app.core.sms import DevSmsMessage  # noqa: F401
 from app.core.workcal import Holiday  # noqa: F401
@@ -9,6 +15,7 @@ from app.notifications.models import Notification  # noqa: F401
 from app.open311.models import ApiKey  # noqa: F401
 from app.places.models import Agency, Ward  # noqa: F401
 from app.push.models import PushSubscription  # noqa: F401
+from app.reception.models import ReceptionBooking, ReceptionSession, ReceptionSlot  # noqa: F401
 from app.reports.models import (  # noqa: F401
     Category,
     CategoryQuestion,

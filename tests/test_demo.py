@@ -34,7 +34,8 @@ def test_demo_seed_is_idempotent_and_covers_every_role(app):
 
 # Deadlines and expiry times are about the future by nature; everything else records something
 # that happened, which cannot be later than the moment the data was made.
-FUTURE_BY_NATURE = ("due_at", "expires_at", "until")
+# Scheduled times (a reception slot, the close of a comment period) are too.
+FUTURE_BY_NATURE = ("due_at", "expires_at", "until", "starts_at", "ends_at", "closes_at")
 
 
 def test_demo_data_has_nothing_later_than_the_moment_it_was_made(app):

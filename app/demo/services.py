@@ -48,6 +48,9 @@ def seed() -> dict[str, int]:
     seed_ward_centres()
     load_categories()
     reports = seed_reports()
+    from app.demo.reception_business import seed_reception_and_business
+
+    seed_reception_and_business()
     return {"users_created": created, "reports_created": reports}
 
 
