@@ -70,6 +70,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(stats_officials_bp)
     from app.push import bp as push_bp
     app.register_blueprint(push_bp)
+    # Public services (issue 12): procedures, complaints, health book; the answer desk.
+    from app.procedures import init_app as init_procedures
+    init_procedures(app)
+    from app.answers import init_app as init_answers
+    init_answers(app)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp

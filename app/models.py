@@ -16,3 +16,10 @@ from app.reports.models import (  # noqa: F401
     ReportFollower,
     ReportPhoto,
 )
+from app.procedures.models import (  # noqa: F401
+    ComplaintAttachment,
+    Procedure,
+    ProcedureComplaint,
+    ProcedureRevision,
+)
+from app.answers.models import AnswerDocument, CitizenQuestion, FaqEntry  # noqa: F401

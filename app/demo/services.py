@@ -48,7 +48,13 @@ def seed() -> dict[str, int]:
     seed_ward_centres()
     load_categories()
     reports = seed_reports()
-    return {"users_created": created, "reports_created": reports}
+    # Public services (issue 12): sample procedures, FAQ entries and the answer desk's index.
+    from app.answers.seed import seed as seed_answers
+    from app.procedures.seed import load_procedures
+
+    procedures = load_procedures()
+    answers = seed_answers()
+    return {"users_created": created, "reports_created": reports, "procedures_created": procedures, **answers}
 
 
 def seed_ward_centres() -> None:

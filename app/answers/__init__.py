@@ -1,0 +1,14 @@
+"""The answer desk (Hỏi đáp tự động): a citizen's question in Vietnamese, with or without
+diacritics, answered from FAQ entries, published official answers and the procedure catalogue,
+each with its source; when nothing fits well, the question goes to an official as a case."""
+
+from flask import Blueprint
+
+bp = Blueprint("answers", __name__)
+
+
+def init_app(app) -> None:
+    from app.answers import index, kind, routes  # noqa: F401  (the case kind, the views)
+
+    index.listen()
+    app.register_blueprint(bp)
