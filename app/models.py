@@ -1,5 +1,6 @@
 """Every model, imported once so that Alembic and the mapper see them all."""
 
+from app.answers.models import AnswerDocument, CitizenQuestion, FaqEntry  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.auth.models import OidcIdentity, OtpCode, RoleGrant, User  # noqa: F401
 from app.cases.models import Case, CaseEvent  # noqa: F401
@@ -8,6 +9,12 @@ from app.core.workcal import Holiday  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.open311.models import ApiKey  # noqa: F401
 from app.places.models import Agency, Ward  # noqa: F401
+from app.procedures.models import (  # noqa: F401
+    ComplaintAttachment,
+    Procedure,
+    ProcedureComplaint,
+    ProcedureRevision,
+)
 from app.push.models import PushSubscription  # noqa: F401
 from app.reports.models import (  # noqa: F401
     Category,
@@ -16,10 +23,3 @@ from app.reports.models import (  # noqa: F401
     ReportFollower,
     ReportPhoto,
 )
-from app.procedures.models import (  # noqa: F401
-    ComplaintAttachment,
-    Procedure,
-    ProcedureComplaint,
-    ProcedureRevision,
-)
-from app.answers.models import AnswerDocument, CitizenQuestion, FaqEntry  # noqa: F401

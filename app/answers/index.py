@@ -36,6 +36,7 @@ STOPWORDS = frozenset("""
 a ai anh ba bao bay bi biet bo cac cach can cho chi chu co con cua cung da dang dau de den di do duoc em gi gio
 ha hay hoi khi khong la lai lam luc ma may minh moi muon nao nay neu nhe nhieu nhu nhung noi o oi phai qua ra
 roi sao se t tai the thi thu toi tot trong tu va van ve vay voi vi xin
+hom tren duoi vua luon nua thoi a u
 """.split())
 
 
@@ -201,8 +202,12 @@ def _collect(session: Session, _context) -> None:
 
 
 def _apply(session: Session) -> None:
+    if session is not db.session():
+        return
+    # The commit's own flush comes after this hook: flush first, so its changes are collected.
+    session.flush()
     pending = session.info.pop(_PENDING, None)
-    if not pending or session is not db.session():
+    if not pending:
         return
     for source_type, source_id in sorted(pending):
         refresh(source_type, source_id)

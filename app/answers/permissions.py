@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from app.answers.models import CitizenQuestion, FaqEntry
 from app.auth.models import IdentityLevel
 from app.auth.permissions import has_level, is_city_admin
 from app.cases.permissions import can_handle_case, is_requester
-from app.answers.models import CitizenQuestion, FaqEntry
 
 
 def can_send_question(user) -> bool:

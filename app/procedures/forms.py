@@ -8,8 +8,16 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, MultipleFileField, RadioField, SelectField, \
-    StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.forms import BaseForm
@@ -33,8 +41,7 @@ class ProcedureForm(BaseForm):
         Length(max=300, message=_l("At most %(max)d characters."))])
     field = SelectField(_l("Field"), validate_choice=False)
     agency_id = SelectField(_l("Agency"), coerce=_to_int, validate_choice=False)
-    level = SelectField(_l("Level"), choices=[("ward", _l("Ward or commune")), ("city", _l("City"))],
-                        validate_choice=False)
+    level = SelectField(_l("Level"), validate_choice=False)
     summary = TextAreaField(_l("Summary"), filters=[_strip], validators=[
         Optional(), Length(max=2000, message=_l("At most %(max)d characters."))])
     documents = TextAreaField(_l("Required documents (one per line)"), filters=[_strip], validators=[
@@ -55,6 +62,7 @@ class ProcedureForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.field.choices = list(fields)
         self.agency_id.choices = list(agencies)
+        self.level.choices = [("ward", _l("Ward or commune")), ("city", _l("City"))]
 
     def validate_field(self, field) -> None:
         if field.data not in {code for code, _label in field.choices}:
