@@ -97,10 +97,27 @@ def evaluate() -> Evaluation:
 
 # --- filler documents -------------------------------------------------------------------
 
-_SYLLABLES = ("hồ sơ giấy tờ nhà đất đường phố cây xanh điện nước trường học bệnh viện chợ công viên xe buýt "
-              "vỉa hè rác thải chiếu sáng tiếng ồn trật tự an ninh giao thông thoát nước ngập úng cống rãnh "
-              "thông báo kế hoạch tổ dân phố hội nghị khu dân cư sửa chữa bảo trì nâng cấp vệ sinh môi trường "
-              "đã xử lý kiểm tra hiện trường yêu cầu đơn vị thi công khắc phục hoàn thành trong tuần").split()
+_FILLER = ("hồ sơ giấy tờ nhà đất đường phố cây xanh điện nước trường học bệnh viện chợ công viên xe buýt "
+           "vỉa hè rác thải chiếu sáng tiếng ồn trật tự an ninh giao thông thoát nước ngập úng cống rãnh "
+           "thông báo kế hoạch tổ dân phố hội nghị khu dân cư sửa chữa bảo trì nâng cấp vệ sinh môi trường "
+           "đã xử lý kiểm tra hiện trường yêu cầu đơn vị thi công khắc phục hoàn thành trong tuần").split()
+
+
+def vocabulary() -> list[str]:
+    """The words of the indexed sample texts and of street-level answers, most frequent first:
+    filler drawn from them with Zipf's law reads like more of the same kind of text."""
+    import collections
+
+    import sqlalchemy as sa
+
+    from app.answers.models import AnswerDocument
+    from app.extensions import db
+
+    counts = collections.Counter(_FILLER * 3)
+    for title, body in db.session.execute(sa.select(AnswerDocument.title, AnswerDocument.body)):
+        counts.update(w.strip(".,:;()?!…\"“”").lower() for w in f"{title} {body}".split())
+    counts.pop("", None)
+    return [w for w, _n in counts.most_common()]
 
 
 def add_filler(total: int, seed: int = 12) -> int:
@@ -114,13 +131,15 @@ def add_filler(total: int, seed: int = 12) -> int:
 
     have = db.session.scalar(sa.select(sa.func.count()).select_from(AnswerDocument)) or 0
     rng = random.Random(seed)
+    words = vocabulary()
+    weights = [1 / (rank + 1) for rank in range(len(words))]
     table = AnswerDocument.__table__
     now = utcnow()
     added = 0
     batch = []
     for n in range(have, total):
-        title = " ".join(rng.choices(_SYLLABLES, k=8)).capitalize()
-        body = " ".join(rng.choices(_SYLLABLES, k=60))
+        title = " ".join(rng.choices(words, weights, k=8)).capitalize()
+        body = " ".join(rng.choices(words, weights, k=60))
         batch.append({"source_type": "filler", "source_id": n, "title": title, "body": body, "url": f"/filler/{n}",
                       "agency_id": None, "folded_title": fold(title), "folded_body": fold(body), "updated_at": now})
         if len(batch) == 5000:
