@@ -97,27 +97,28 @@ def evaluate() -> Evaluation:
 
 # --- filler documents -------------------------------------------------------------------
 
-_FILLER = ("hồ sơ giấy tờ nhà đất đường phố cây xanh điện nước trường học bệnh viện chợ công viên xe buýt "
-           "vỉa hè rác thải chiếu sáng tiếng ồn trật tự an ninh giao thông thoát nước ngập úng cống rãnh "
-           "thông báo kế hoạch tổ dân phố hội nghị khu dân cư sửa chữa bảo trì nâng cấp vệ sinh môi trường "
-           "đã xử lý kiểm tra hiện trường yêu cầu đơn vị thi công khắc phục hoàn thành trong tuần").split()
+# Filler: official answers to field reports, the kind of document the index gains most of.
+_UNITS = ("UBND phường", "Công ty Thoát nước Hà Nội", "Đội quản lý trật tự đô thị", "Công ty Chiếu sáng đô thị",
+          "Công ty Môi trường đô thị", "Công an phường", "Ban quản lý dự án quận", "Công ty Công viên cây xanh")
+_ACTIONS = ("đã cử cán bộ kiểm tra và xử lý", "đã sửa chữa", "đã thay mới", "đã thu gom, vận chuyển", "đã nạo vét",
+            "đã vá", "đã lập biên bản và yêu cầu tháo dỡ", "đã cắt tỉa", "đã khắc phục", "đã nhắc nhở")
+_OBJECTS = ("ổ gà trên mặt đường", "bóng đèn đường bị hỏng", "rác thải tập kết sai nơi quy định",
+            "cống thoát nước bị tắc", "vỉa hè bị lấn chiếm để bán hàng", "cây xanh có nguy cơ gãy đổ",
+            "nắp hố ga bị vỡ", "biển báo giao thông bị che khuất", "đường ống nước bị rò rỉ",
+            "công trình xây dựng gây bụi và tiếng ồn", "xe máy đỗ tràn lan trên vỉa hè")
+_STREETS = ("Hàng Bài", "Tràng Tiền", "Lý Thái Tổ", "Bà Triệu", "Kim Mã", "Giảng Võ", "Láng", "Cầu Giấy", "Nguyễn Trãi",
+            "Giải Phóng", "Hoàng Hoa Thám", "Đội Cấn", "Phố Huế", "Lò Đúc", "Trần Duy Hưng", "Minh Khai", "Bạch Mai")
+_ENDINGS = ("Hiện trạng đã được khắc phục.", "Đơn vị sẽ tiếp tục theo dõi, kiểm tra.", "Cảm ơn người dân đã phản ánh.",
+            "Kết quả có ảnh kèm theo.", "Việc thi công hoàn thành trong ngày.", "Đề nghị người dân phối hợp giữ gìn.")
 
 
-def vocabulary() -> list[str]:
-    """The words of the indexed sample texts and of street-level answers, most frequent first:
-    filler drawn from them with Zipf's law reads like more of the same kind of text."""
-    import collections
-
-    import sqlalchemy as sa
-
-    from app.answers.models import AnswerDocument
-    from app.extensions import db
-
-    counts = collections.Counter(_FILLER * 3)
-    for title, body in db.session.execute(sa.select(AnswerDocument.title, AnswerDocument.body)):
-        counts.update(w.strip(".,:;()?!…\"“”").lower() for w in f"{title} {body}".split())
-    counts.pop("", None)
-    return [w for w, _n in counts.most_common()]
+def _filler_answer(rng: random.Random) -> tuple[str, str]:
+    thing = rng.choice(_OBJECTS)
+    place = f"ngõ {rng.randint(1, 300)} phố {rng.choice(_STREETS)}"
+    title = f"{thing.capitalize()} tại {place}"
+    body = (f"Người dân phản ánh {thing} tại {place}. {rng.choice(_UNITS)} {rng.choice(_ACTIONS)} {thing} "
+            f"sau {rng.randint(1, 5)} ngày làm việc. {rng.choice(_ENDINGS)} {rng.choice(_ENDINGS)}")
+    return title, body
 
 
 def add_filler(total: int, seed: int = 12) -> int:
@@ -131,15 +132,12 @@ def add_filler(total: int, seed: int = 12) -> int:
 
     have = db.session.scalar(sa.select(sa.func.count()).select_from(AnswerDocument)) or 0
     rng = random.Random(seed)
-    words = vocabulary()
-    weights = [1 / (rank + 1) for rank in range(len(words))]
     table = AnswerDocument.__table__
     now = utcnow()
     added = 0
     batch = []
     for n in range(have, total):
-        title = " ".join(rng.choices(words, weights, k=8)).capitalize()
-        body = " ".join(rng.choices(words, weights, k=60))
+        title, body = _filler_answer(rng)
         batch.append({"source_type": "filler", "source_id": n, "title": title, "body": body, "url": f"/filler/{n}",
                       "agency_id": None, "folded_title": fold(title), "folded_body": fold(body), "updated_at": now})
         if len(batch) == 5000:

@@ -8,8 +8,8 @@ rebuilt per query. The field report's rows are read through the case engine's ``
 report kind is registered there), so this package needs no import of the reports package.
 
 Engines: SQLite FTS5 (``bm25``) over the text folded like the query (:func:`app.core.text.fold`:
-diacritics removed, đ→d); PostgreSQL full-text search over ``unaccent`` (``ts_rank_cd``, length-
-normalised cover density) with a GIN index. Both answer :meth:`Backend.candidates`; the desk's
+diacritics removed, đ→d); PostgreSQL full-text search over ``unaccent`` (``ts_rank``, weighted by field and
+normalised by length) with a GIN index. Both answer :meth:`Backend.candidates`; the desk's
 confidence is then measured the same way for both (:mod:`app.answers.services`).
 """
 
@@ -86,7 +86,7 @@ class PostgresBackend(Backend):
     def candidates(self, terms: Terms, limit: int) -> list[tuple[int, float]]:
         parts = list(terms.content) + [f"({a} <-> {b})" for a, b in terms.pairs]
         rows = db.session.execute(sa.text(
-            "SELECT d.id, ts_rank_cd(d.search_vector, q, 1) AS rank "
+            "SELECT d.id, ts_rank(d.search_vector, q, 1) AS rank "
             "FROM answer_documents d, to_tsquery('simple', answer_unaccent(:query)) q "
             "WHERE d.search_vector @@ q ORDER BY rank DESC, d.id LIMIT :limit"),
             {"query": " | ".join(parts), "limit": limit}).all()

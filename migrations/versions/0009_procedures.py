@@ -171,7 +171,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_answer_documents_agency_id_agencies'),
                             ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answer_documents')),
-    sa.UniqueConstraint('source_type', 'source_id', name=op.f('uq_answer_documents_source'))
+    sa.UniqueConstraint('source_type', 'source_id', name=op.f('uq_answer_documents_source_type'))
     )
     dialect = op.get_bind().dialect.name
     for statement in SQLITE_FTS if dialect == 'sqlite' else POSTGRES_FTS if dialect == 'postgresql' else []:
