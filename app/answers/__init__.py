@@ -9,7 +9,6 @@ bp = Blueprint("answers", __name__)
 
 def init_app(app) -> None:
     from app.answers import index, kind, routes  # noqa: F401  (the case kind, the views)
-
     from app.answers.permissions import can_manage_faq
 
     app.jinja_env.globals["can_manage_faq"] = can_manage_faq

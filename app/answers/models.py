@@ -17,7 +17,6 @@ from app.cases.models import Case
 from app.core.models import utcnow
 from app.extensions import db
 
-
 # The index's engine-specific objects, made by the migration and described by no model (SQLite's
 # FTS5 table and its shadow tables, PostgreSQL's tsvector column and GIN index): schema
 # comparisons (autogenerate, the migration test) leave the names listed here alone.
