@@ -16,6 +16,7 @@ from app.cases.display import unit_name
 from app.cases.messages import workflow_message
 from app.cases.workflow import Action, WorkflowError, allowed_actions
 from app.core.htmx import redirect_to, render
+from app.core.ratelimit import limiter
 from app.core.storage import get_storage
 from app.extensions import db
 from app.places.models import Agency
@@ -134,7 +135,13 @@ def _active_procedures() -> list[Procedure]:
     return list(db.session.scalars(sa.select(Procedure).where(Procedure.active).order_by(Procedure.name)))
 
 
+def _account_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else (request.remote_addr or "unknown")
+
+
+# Each filing reads and checks up to five files: a bound on what one account can make the server do.
 @bp.route("/complaints/new", methods=["GET", "POST"])
+@limiter.limit("20 per hour", key_func=_account_key, methods=["POST"])
 def new_complaint():
     gate = level_gate(_("Complain about a procedure"))
     if gate is not None:

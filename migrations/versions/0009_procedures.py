@@ -38,11 +38,11 @@ SQLITE_FTS = [
 ]
 
 POSTGRES_FTS = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
     # unaccent() is only STABLE (its dictionary could change); a generated column needs an
-    # IMMUTABLE expression, so the dictionary is named and the wrapper declared immutable.
+    # IMMUTABLE expression, so the dictionary is named and the wrapper declared immutable. Both
+    # are qualified by the extension's schema: a restore (pg_restore) runs with an empty search_path.
     "CREATE OR REPLACE FUNCTION answer_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
-    "STRICT AS $$ SELECT unaccent('unaccent'::regdictionary, lower($1)) $$",
+    "STRICT AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, lower($1)) $$",
     "ALTER TABLE answer_documents ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('simple', answer_unaccent(title)), 'A') || "
     "setweight(to_tsvector('simple', answer_unaccent(body)), 'B')) STORED",
@@ -174,8 +174,16 @@ def upgrade():
     sa.UniqueConstraint('source_type', 'source_id', name=op.f('uq_answer_documents_source_type'))
     )
     dialect = op.get_bind().dialect.name
-    for statement in SQLITE_FTS if dialect == 'sqlite' else POSTGRES_FTS if dialect == 'postgresql' else []:
-        op.execute(statement)
+    if dialect == 'sqlite':
+        for statement in SQLITE_FTS:
+            op.execute(statement)
+    elif dialect == 'postgresql':
+        op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        schema = op.get_bind().exec_driver_sql(
+            "SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+            " WHERE e.extname = 'unaccent'").scalar_one()
+        for statement in POSTGRES_FTS:
+            op.execute(statement.format(schema=schema))
 
 
 def downgrade():
