@@ -17,10 +17,13 @@ from app.auth.decorators import login_required, require
 from app.auth.forms import invalid_status
 from app.auth.permissions import is_city_admin
 from app.cases.display import locale, unit_name
+from app.cases.messages import workflow_message
+from app.cases.workflow import Action, WorkflowError, allowed_actions
 from app.core.htmx import redirect_to, render
 from app.core.ratelimit import limiter
 from app.extensions import db
 from app.places.models import Agency
+from app.procedures.forms import RateForm, ReopenForm
 
 ASK_LIMIT = "30 per minute"
 QUERY_MAX = 300
@@ -74,14 +77,62 @@ def my_questions():
     return render("answers/questions.html", questions=services.questions_of(current_user))
 
 
-@bp.get("/ask/questions/<int:question_id>")
-@login_required
-def show_question(question_id: int):
+def _question_or_404(question_id: int) -> CitizenQuestion:
     question = db.session.get(CitizenQuestion, question_id, options=[selectinload(CitizenQuestion.events)])
     if question is None or not permissions.can_view_question(current_user, question):
         abort(404)
+    return question
+
+
+@bp.get("/ask/questions/<int:question_id>")
+@login_required
+def show_question(question_id: int):
+    return _render_question(_question_or_404(question_id))
+
+
+def _render_question(question, *, rate_form=None, reopen_form=None):
+    actions = allowed_actions(question, current_user)
     return render("answers/question.html", question=question,
-                  events=services.cases.timeline(question, internal=False))
+                  events=services.cases.timeline(question, internal=False),
+                  rate_form=rate_form or (RateForm(formdata=None) if Action.RATE in actions else None),
+                  reopen_form=reopen_form or (ReopenForm(formdata=None) if Action.REOPEN in actions else None))
+
+
+@bp.post("/ask/questions/<int:question_id>/rate")
+@login_required
+def rate_question(question_id: int):
+    question = _question_or_404(question_id)
+    form = RateForm()
+    if not form.validate():
+        response = _render_question(question, rate_form=form)
+        response.status_code = invalid_status()
+        return response
+    try:
+        services.cases.rate(question, current_user, form.satisfied.data == "yes", form.comment.data or "")
+    except WorkflowError as e:
+        flash(workflow_message(e.code), "error")
+    else:
+        flash(_("Thank you for rating the answer."), "success")
+    return redirect_to(url_for("answers.show_question", question_id=question.id))
+
+
+@bp.post("/ask/questions/<int:question_id>/reopen")
+@login_required
+def reopen_question(question_id: int):
+    question = _question_or_404(question_id)
+    form = ReopenForm()
+    if not form.validate():
+        response = _render_question(question, reopen_form=form)
+        response.status_code = invalid_status()
+        return response
+    try:
+        services.cases.request_reopen(question, current_user, form.reason.data)
+    except WorkflowError as e:
+        flash(workflow_message(e.code), "error")
+    else:
+        flash(_("Your question was sent back to %(unit)s to be answered again.", unit=unit_name(question)),
+              "success")
+    return redirect_to(url_for("answers.show_question", question_id=question.id))
 
 
 @bp.get("/ask/faq/<int:faq_id>")

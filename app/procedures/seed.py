@@ -157,3 +157,16 @@ def load_procedures() -> int:
         })
         added += 1
     return added
+
+
+def seed_demo_complaint(citizen, procedure_code: str = "marriage") -> bool:
+    """One procedure complaint from a demo citizen (idempotent: its submission id is fixed)."""
+    procedure = db.session.scalar(sa.select(Procedure).where(Procedure.code == procedure_code))
+    if citizen is None or procedure is None:
+        return False
+    _complaint, created = services.file_complaint(citizen, "demo-complaint-1", services.NewComplaint(
+        procedure=procedure, file_number="HS-000123",
+        description="Hồ sơ đăng ký kết hôn nộp từ thứ Hai, hẹn trả trong ngày nhưng đến nay chưa có kết quả; "
+                    "cán bộ yêu cầu bổ sung giấy xác nhận không có trong danh mục hồ sơ.",
+        files=[]))
+    return created

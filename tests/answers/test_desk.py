@@ -146,3 +146,42 @@ def test_faq_is_kept_in_the_console_by_agency_officials(app, client, desk, make_
                                                              AuditEntry.object_id == str(faq.id))) is not None
     assert _ask(app, "bao mat xe may o dau")[1][0][1] == "Báo mất xe máy ở đâu?"
     assert client.get(f"/ask/faq/{faq.id}").status_code == 200
+
+
+def test_a_question_is_answered_rated_and_reopened_through_the_engine(app, client, desk, make_user, login):
+    from app.answers import services
+    from app.auth.models import User
+    from app.cases import services as cases
+    from app.cases.models import Level, Status
+    from app.places.services import agency_by_code
+
+    citizen = make_user(level=1)
+    official = make_user(role="agency_official", agency="justice")
+    with app.test_request_context():
+        question, created = services.send_question(db.session.get(User, citizen), "question-0002",
+                                                   "Con nuôi có được khai sinh lại không?", agency_by_code("justice").id)
+        handler = db.session.get(User, official)
+        cases.accept(question, handler, Level.NORMAL)
+        cases.resolve(question, handler, "Được, liên hệ UBND phường nơi cư trú.")
+        db.session.commit()
+        question_id = question.id
+    login(client, citizen)
+    page = client.get(f"/ask/questions/{question_id}").get_data(as_text=True)
+    assert "liên hệ UBND phường" in page and 'id="rate"' in page
+    token = csrf_token(client, f"/ask/questions/{question_id}")
+    assert client.post(f"/ask/questions/{question_id}/reopen",
+                       data={"csrf_token": token, "reason": "Chưa rõ cần giấy gì"}).status_code == 303
+    with app.app_context():
+        from app.answers.models import CitizenQuestion
+
+        question = db.session.get(CitizenQuestion, question_id)
+        assert question.status == Status.ACCEPTED and question.reopened
+    login(client, make_user(level=1))
+    token = csrf_token(client, "/ask?q=gia+vang")
+    assert client.post(f"/ask/questions/{question_id}/rate",
+                       data={"csrf_token": token, "satisfied": "yes"}).status_code == 404
+
+
+def test_the_desk_is_rate_limited(client, desk):
+    statuses = {client.get("/ask", query_string={"q": f"khai sinh {n}"}).status_code for n in range(31)}
+    assert 429 in statuses
