@@ -158,8 +158,9 @@ def test_a_question_is_answered_rated_and_reopened_through_the_engine(app, clien
     citizen = make_user(level=1)
     official = make_user(role="agency_official", agency="justice")
     with app.test_request_context():
-        question, created = services.send_question(db.session.get(User, citizen), "question-0002",
-                                                   "Con nuôi có được khai sinh lại không?", agency_by_code("justice").id)
+        justice = agency_by_code("justice").id
+        question, _created = services.send_question(db.session.get(User, citizen), "question-0002",
+                                                    "Con nuôi có được khai sinh lại không?", justice)
         handler = db.session.get(User, official)
         cases.accept(question, handler, Level.NORMAL)
         cases.resolve(question, handler, "Được, liên hệ UBND phường nơi cư trú.")
