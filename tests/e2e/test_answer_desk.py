@@ -47,3 +47,30 @@ def test_a_level_one_citizen_gets_a_procedure_first(app, page, desk):
     best.locator("h3 a").click()
     page.wait_for_url(re.compile(r"/procedures/\d+$"))
     expect(page.locator("h1")).to_contain_text("giấy phép xây dựng")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_public_services_pages_have_no_axe_violations(app, browser, live_server, desk, lang):
+    from app.demo.services import seed_people
+    from app.extensions import db
+    from tests.e2e.conftest import log_in_as
+    from tests.e2e.test_accessibility import violations
+
+    with app.app_context():
+        seed_people()
+        db.session.commit()
+    context = browser.new_context(base_url=live_server, bypass_csp=True)
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    page = context.new_page()
+    found = {}
+    paths = ("/procedures", "/procedures?q=khai+sinh", "/ask?q=lam+the+can+cuoc+o+dau", "/ask?q=gia+vang+hom+nay",
+             "/health-book")
+    for path in paths:
+        page.goto(path)
+        found[path] = violations(page)
+    log_in_as(page, "demo-citizen-lan")
+    for path in ("/procedures/complaints/new", "/health-book", "/procedures/1"):
+        page.goto(path)
+        found[path] = violations(page)
+    context.close()
+    assert {k: v for k, v in found.items() if v} == {}
