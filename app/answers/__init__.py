@@ -14,3 +14,23 @@ def init_app(app) -> None:
     app.jinja_env.globals["can_manage_faq"] = can_manage_faq
     index.listen()
     app.register_blueprint(bp)
+    register_cli(app)
+
+
+def register_cli(app) -> None:
+    import click
+
+    @app.cli.group("answers")
+    def answers_cli():
+        """The answer desk."""
+
+    @answers_cli.command("reindex")
+    def reindex():
+        """Index every source again (after a bulk import that bypassed the app's sessions)."""
+        from app.answers import index
+        from app.extensions import db
+
+        with app.test_request_context():
+            count = index.rebuild()
+            db.session.commit()
+        click.echo(f"{count} documents indexed")
