@@ -75,6 +75,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reception_bp)
     from app.business import bp as business_bp
     app.register_blueprint(business_bp)
+    # Public services (issue 12): procedures, complaints, health book; the answer desk.
+    from app.procedures import init_app as init_procedures
+    init_procedures(app)
+    from app.answers import init_app as init_answers
+    init_answers(app)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp

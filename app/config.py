@@ -129,6 +129,12 @@ class BaseConfig:
     # development and tests only, production refuses them whatever is set.
     PUSH_ALLOW_LOOPBACK = False
 
+    # Public services: where the "electronic health book" entry hands a verified citizen over
+    # (the national health book lives in the VNeID app), and limits on complaint PDFs.
+    HEALTH_BOOK_URL = "https://vneid.gov.vn/"
+    COMPLAINT_PDF_MAX_BYTES = 10 * 1024 * 1024
+    COMPLAINT_PDF_MAX_PAGES = 50
+
 
 class DevelopmentConfig(BaseConfig):
     APP_ENV = "development"
@@ -200,6 +206,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "SESSION_IDLE_TIMEOUT_OFFICIAL": int,
     "SESSION_LIFETIME_OFFICIAL": int,
     "PHOTO_UPLOAD_LIMIT": str,
+    "HEALTH_BOOK_URL": str,
 }
 
 

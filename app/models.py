@@ -1,5 +1,6 @@
 """Every model, imported once so that Alembic and the mapper see them all."""
 
+from app.answers.models import AnswerDocument, CitizenQuestion, FaqEntry  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.auth.models import OidcIdentity, OtpCode, RoleGrant, User  # noqa: F401
 from app.business.models import (  # noqa: F401
@@ -14,6 +15,12 @@ from app.core.workcal import Holiday  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.open311.models import ApiKey  # noqa: F401
 from app.places.models import Agency, Ward  # noqa: F401
+from app.procedures.models import (  # noqa: F401
+    ComplaintAttachment,
+    Procedure,
+    ProcedureComplaint,
+    ProcedureRevision,
+)
 from app.push.models import PushSubscription  # noqa: F401
 from app.reception.models import ReceptionBooking, ReceptionSession, ReceptionSlot  # noqa: F401
 from app.reports.models import (  # noqa: F401

@@ -88,6 +88,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # Objects that the migrations make but no model describes (full-text index tables).
+    unmapped = get_metadata().info.get("unmapped_objects", ())
+    conf_args.setdefault("include_object", lambda obj, name, type_, reflected, compare_to: name not in unmapped)
 
     connectable = get_engine()
 

@@ -48,10 +48,19 @@ def seed() -> dict[str, int]:
     seed_ward_centres()
     load_categories()
     reports = seed_reports()
+    # Public services (issue 12): sample procedures, FAQ entries and the answer desk's index.
+    from app.answers.seed import seed as seed_answers
+    from app.procedures.seed import load_procedures, seed_demo_complaint
+
+    procedures = load_procedures()
+    answers = seed_answers()
+    lan = db.session.scalar(sa.select(User).join(OidcIdentity, OidcIdentity.user_id == User.id).where(
+        OidcIdentity.subject == "demo-citizen-lan"))
+    seed_demo_complaint(lan)
     from app.demo.reception_business import seed_reception_and_business
 
     seed_reception_and_business()
-    return {"users_created": created, "reports_created": reports}
+    return {"users_created": created, "reports_created": reports, "procedures_created": procedures, **answers}
 
 
 def seed_ward_centres() -> None:

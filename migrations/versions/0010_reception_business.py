@@ -3,7 +3,7 @@ per citizen per session) and business consultation (declared businesses, drafts 
 moderated comments, business questions as a kind of case)
 
 Revision ID: 0010_reception_business
-Revises: 0008_city_triage
+Revises: 0009_procedures
 Create Date: 2026-11-29 14:19:07.022290
 
 """
@@ -15,7 +15,7 @@ import app.core.models
 
 # revision identifiers, used by Alembic.
 revision = '0010_reception_business'
-down_revision = '0008_city_triage'
+down_revision = '0009_procedures'
 branch_labels = None
 depends_on = None
 

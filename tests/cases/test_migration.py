@@ -135,8 +135,14 @@ def test_upgrade_moves_every_report_into_the_case_engine(old_database):
         from alembic.autogenerate import compare_metadata
         from alembic.migration import MigrationContext
 
+        unmapped = db.metadata.info.get("unmapped_objects", ())  # full-text index tables made by migrations
+
+        def include(obj, name, type_, reflected, compare_to):
+            return name not in unmapped
+
         with db.engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata) == []
+            opts = {"compare_type": True, "include_object": include}
+            assert compare_metadata(MigrationContext.configure(conn, opts=opts), db.metadata) == []
 
         from app.cases.models import Case, CaseEvent
         from app.notifications.models import Notification

@@ -1,0 +1,146 @@
+"""The procedure catalogue (browse, search, edit with history) and procedure complaints."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from app.audit import services as audit
+from app.cases import services as cases
+from app.core.models import utcnow
+from app.core.storage import get_storage, validate_key
+from app.core.text import fold
+from app.extensions import db
+from app.places.models import Agency
+from app.procedures.attachments import CheckedFile
+from app.procedures.models import ComplaintAttachment, Procedure, ProcedureComplaint, ProcedureRevision
+
+# Fields (lĩnh vực) of the catalogue, in the order they are offered.
+FIELDS = {
+    "civil_status": _l("Civil status (birth, marriage, death)"),
+    "residence": _l("Residence"),
+    "identity": _l("Identity cards"),
+    "certification": _l("Certified copies and signatures"),
+    "construction": _l("Construction"),
+    "land": _l("Land"),
+    "business": _l("Business registration"),
+    "transport": _l("Transport and driving"),
+    "education": _l("Education"),
+    "health": _l("Health and social insurance"),
+    "social": _l("Social protection"),
+}
+
+EDITABLE = ("name", "field", "agency_id", "level", "summary", "documents", "fees", "processing_days",
+            "steps", "legal_basis", "portal_url", "active")
+
+
+def field_label(code: str) -> str:
+    label = FIELDS.get(code)
+    return str(label) if label is not None else code
+
+
+def search_text(procedure: Procedure) -> str:
+    """The name, summary and field (in Vietnamese) folded: what the catalogue's search matches."""
+    with force_locale("vi"):
+        label = field_label(procedure.field)
+    return fold(" ".join([procedure.name, procedure.summary or "", label, procedure.code]))
+
+
+@dataclass
+class CatalogueFilters:
+    field: str | None = None
+    agency_id: int | None = None
+    query: str = ""
+
+
+def catalogue(filters: CatalogueFilters, *, include_inactive: bool = False) -> list[Procedure]:
+    """Procedures matching the filters; every word of the query must appear (diacritics and case ignored)."""
+    query = sa.select(Procedure).options(joinedload(Procedure.agency)).order_by(Procedure.name)
+    if not include_inactive:
+        query = query.where(Procedure.active)
+    if filters.field:
+        query = query.where(Procedure.field == filters.field)
+    if filters.agency_id:
+        query = query.where(Procedure.agency_id == filters.agency_id)
+    for word in fold(filters.query).split()[:10]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Procedure.search_text.like(f"%{escaped}%", escape="\\"))
+    return list(db.session.scalars(query))
+
+
+def agencies_with_procedures() -> list[Agency]:
+    return list(db.session.scalars(sa.select(Agency).where(
+        Agency.id.in_(sa.select(Procedure.agency_id).where(Procedure.active))).order_by(Agency.name)))
+
+
+def snapshot(procedure: Procedure) -> dict:
+    return {name: getattr(procedure, name) for name in EDITABLE}
+
+
+def save_procedure(procedure: Procedure, editor, values: dict) -> list[str]:
+    """Apply ``values`` (a subset of :data:`EDITABLE`), keep a revision and audit the change.
+    Returns the names of the fields that changed (nothing is written when none did)."""
+    creating = procedure.id is None
+    before = {} if creating else snapshot(procedure)
+    for name, value in values.items():
+        if name in EDITABLE:
+            setattr(procedure, name, value)
+    after = snapshot(procedure)
+    changed = sorted(k for k in after if before.get(k) != after[k]) if not creating else sorted(after)
+    if not changed:
+        return []
+    procedure.search_text = search_text(procedure)
+    procedure.updated_at = utcnow()
+    procedure.updated_by_id = getattr(editor, "id", None)
+    if creating:
+        db.session.add(procedure)
+    db.session.flush()
+    db.session.add(ProcedureRevision(procedure_id=procedure.id, editor_id=getattr(editor, "id", None),
+                                     changed=changed, data=after, created_at=utcnow()))
+    audit.record("procedure.created" if creating else "procedure.updated", procedure, actor=editor,
+                 changed=changed)
+    return changed
+
+
+# --- complaints ---------------------------------------------------------------------------
+
+@dataclass
+class NewComplaint:
+    procedure: Procedure
+    file_number: str
+    description: str
+    files: list[CheckedFile]
+
+
+def file_complaint(user, submission_id: str, new: NewComplaint) -> tuple[ProcedureComplaint, bool]:
+    """File the complaint through the case engine (routed to the procedure's agency); the
+    attachments are stored only for a new case, never twice for a retried submission."""
+    complaint = ProcedureComplaint(requester_id=user.id, submission_id=submission_id, source="web",
+                                   procedure_id=new.procedure.id, procedure=new.procedure,
+                                   file_number=new.file_number.strip(), description=new.description.strip())
+    complaint, created = cases.file_case(complaint, user)
+    if created:
+        storage = get_storage()
+        for position, checked in enumerate(new.files):
+            suffix = "pdf" if checked.content_type == "application/pdf" else "jpg"
+            key = validate_key(f"complaints/{utcnow():%Y/%m}/{_token()}.{suffix}")
+            storage.save(key, checked.data, checked.content_type)
+            db.session.add(ComplaintAttachment(
+                complaint_id=complaint.id, position=position, content_type=checked.content_type, key=key,
+                size=len(checked.data), pages=checked.pages, sha256=checked.sha256, created_at=utcnow()))
+        db.session.flush()
+    return complaint, created
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def complaints_of(user) -> list[ProcedureComplaint]:
+    return list(db.session.scalars(sa.select(ProcedureComplaint).where(
+        ProcedureComplaint.requester_id == user.id).order_by(ProcedureComplaint.id.desc()).limit(100)))
