@@ -102,6 +102,12 @@ class CaseType:
         """What the case is about in a few words (a report's category), in the current locale."""
         return ""
 
+    def submitted_text(self, unit: str) -> str:
+        """The first line of the timeline: filed and sent to ``unit`` (a name), in the current locale."""
+        from flask_babel import gettext
+
+        return gettext("Filed and sent to %(unit)s.", unit=unit)
+
     def notification_text(self, event_kind: str, case: Case) -> str:
         """The sentence a notification about ``event_kind`` shows, in the current locale."""
         return self.title(case)

@@ -96,6 +96,11 @@ class ReportType(CaseType):
 
         return self._category(case).display_name(locale())
 
+    def submitted_text(self, unit: str) -> str:
+        from flask_babel import gettext
+
+        return gettext("Report filed and sent to %(unit)s.", unit=unit)
+
     def notification_text(self, event_kind: str, case: Report) -> str:
         from app.cases.display import locale
 

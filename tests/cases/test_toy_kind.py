@@ -267,3 +267,17 @@ def _photo() -> bytes:
     from tests.reports.conftest import photo_bytes
 
     return photo_bytes()
+
+
+def test_the_timeline_speaks_of_the_kind(app, client, toy, people, login):
+    """The shared timeline's first line comes from the kind: a copy request is not a "report"."""
+    from app.auth.models import User
+
+    with app.app_context():
+        case, _ = _file(db.session.get(User, people["citizen"]), people["hk_ward"])
+        db.session.commit()
+        case_id = case.id
+    login(client, people["hk"])
+    client.set_cookie("lang", "en")
+    page = client.get(f"/console/reports/{case_id}").get_data(as_text=True)
+    assert "Filed and sent to Phường Hoàn Kiếm." in page and "Report filed" not in page
