@@ -70,6 +70,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(stats_officials_bp)
     from app.push import bp as push_bp
     app.register_blueprint(push_bp)
+    from app.alerts import init_app as init_alerts
+    from app.surveys import init_app as init_surveys
+
+    init_alerts(app)
+    init_surveys(app)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp

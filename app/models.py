@@ -1,5 +1,6 @@
 """Every model, imported once so that Alembic and the mapper see them all."""
 
+from app.alerts.models import Alert, AlertSubscription  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.auth.models import OidcIdentity, OtpCode, RoleGrant, User  # noqa: F401
 from app.cases.models import Case, CaseEvent  # noqa: F401
@@ -16,3 +17,4 @@ from app.reports.models import (  # noqa: F401
     ReportFollower,
     ReportPhoto,
 )
+from app.surveys.models import Survey, SurveyQuestion, SurveyResponse  # noqa: F401
