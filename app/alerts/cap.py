@@ -152,7 +152,8 @@ def rule_problems(xml: bytes) -> list[str]:
     for info in tree.xpath("c:info", namespaces=ns):
         effective = info.xpath("c:effective/text()", namespaces=ns)
         expires = info.xpath("c:expires/text()", namespaces=ns)
-        if effective and expires and datetime.fromisoformat(expires[0]) <= datetime.fromisoformat(effective[0]):
+        if (effective and expires and _TIME.match(effective[0]) and _TIME.match(expires[0])
+                and datetime.fromisoformat(expires[0]) <= datetime.fromisoformat(effective[0])):
             problems.append("expires is not after effective")
         if not info.xpath("c:area", namespaces=ns):
             problems.append("an info block without an area")

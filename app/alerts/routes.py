@@ -172,7 +172,8 @@ def _fill(form: AlertForm, alert: Alert) -> None:
     for name in ("kind", "severity", "urgency", "certainty", "title", "title_en", "summary", "summary_en",
                  "body", "instruction", "instruction_en"):
         getattr(form, name).data = getattr(alert, name)
-    form.agency.data = alert.agency_id
+    if "agency" in form:
+        form.agency.data = alert.agency_id
     form.area.data = "city" if alert.city_wide else "wards"
     form.wards.data = [w.id for w in alert.wards]
     form.valid_from.data = local_time(alert.valid_from)
@@ -245,9 +246,9 @@ def update_alert(alert_id: int):
         abort(404)
     form = UpdateForm()
     _prepare(form)
-    form.agency.choices = choices([(alert.agency_id, alert.agency.name)])
     if request.method == "GET":
         _fill(form, alert)
+    del form.agency  # an update stays with the issuing agency
     if form.validate_on_submit():
         try:
             new = services.update(alert, current_user, form.data_object(), form.note.data.strip())

@@ -286,7 +286,8 @@ def subscriber_ids_query(alert: Alert):
     return query
 
 
-def subscriber_batches(alert: Alert, size: int = BATCH) -> list[list[int]]:
+def subscriber_batches(alert: Alert, size: int | None = None) -> list[list[int]]:
+    size = size or BATCH
     ids = list(db.session.scalars(subscriber_ids_query(alert).order_by(AlertSubscription.user_id)))
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 

@@ -19,6 +19,9 @@ def fan_out(alert_id: int) -> int:
     if alert is None:
         return 0
     batches = services.subscriber_batches(alert)
+    # End this read before the batches run: with jobs run inline (tests) or SQLite's single
+    # writer, an open transaction here would block their writes.
+    db.session.commit()
     for user_ids in batches:
         notify_subscribers(alert_id, user_ids)
     return len(batches)
