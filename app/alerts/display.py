@@ -28,8 +28,8 @@ URGENCIES = {
 }
 CERTAINTIES = {
     Certainty.OBSERVED: _l("Observed: it has happened or is happening"),
-    Certainty.LIKELY: _l("Likely (more than 50%)"),
-    Certainty.POSSIBLE: _l("Possible (50% or less)"),
+    Certainty.LIKELY: _l("Likely: more likely than not"),
+    Certainty.POSSIBLE: _l("Possible: as likely as not, or less"),
     Certainty.UNLIKELY: _l("Unlikely"),
     Certainty.UNKNOWN: _l("Unknown"),
 }
