@@ -48,6 +48,10 @@ def seed() -> dict[str, int]:
     seed_ward_centres()
     load_categories()
     reports = seed_reports()
+    from app.demo.alerts_surveys import seed_alerts, seed_surveys
+
+    seed_alerts()
+    seed_surveys()
     return {"users_created": created, "reports_created": reports}
 
 

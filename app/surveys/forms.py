@@ -42,14 +42,14 @@ class SurveyForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Give the survey a title.")),
                                                  Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
-    opens_at = DateTimeLocalField(_l("Opens"), format=FORMAT,
+    open_from = DateTimeLocalField(_l("Opens"), format=FORMAT,
                                   validators=[DataRequired(message=_l("Enter a date and time."))])
-    closes_at = DateTimeLocalField(_l("Closes"), format=FORMAT,
+    open_until = DateTimeLocalField(_l("Closes"), format=FORMAT,
                                    validators=[DataRequired(message=_l("Enter a date and time."))])
     results_public_early = BooleanField(_l("Show the results publicly while the survey is open"))
 
-    def validate_closes_at(self, field) -> None:
-        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+    def validate_open_until(self, field) -> None:
+        if field.data and self.open_from.data and field.data <= self.open_from.data:
             raise ValidationError(_l("The end must be after the start."))
 
 

@@ -27,7 +27,7 @@ class Survey(db.Model):
     __tablename__ = "surveys"
     __table_args__ = (
         sa.CheckConstraint(f"status IN {sql_in(SurveyStatus)}", name="status"),
-        sa.CheckConstraint("closes_at > opens_at", name="period"),
+        sa.CheckConstraint("open_until > open_from", name="period"),
         sa.CheckConstraint("(ward_id IS NULL) <> (agency_id IS NULL)", name="one_unit"),
     )
 
@@ -37,8 +37,8 @@ class Survey(db.Model):
     ward_id: Mapped[int | None] = mapped_column(sa.ForeignKey("wards.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(10), default=SurveyStatus.DRAFT)
-    opens_at: Mapped[datetime]
-    closes_at: Mapped[datetime]
+    open_from: Mapped[datetime]
+    open_until: Mapped[datetime]
     # Results are public once the survey closes; the official may show them while it runs.
     results_public_early: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)

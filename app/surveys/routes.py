@@ -189,7 +189,7 @@ def new_survey():
         try:
             survey = services.create(current_user, ward_id=ward_id, agency_id=agency_id,
                                      title=form.title.data.strip(), description=(form.description.data or "").strip(),
-                                     opens_at=to_utc(form.opens_at.data), closes_at=to_utc(form.closes_at.data),
+                                     open_from=to_utc(form.open_from.data), open_until=to_utc(form.open_until.data),
                                      results_public_early=form.results_public_early.data)
         except services.SurveyError as error:
             _error(error)
@@ -203,7 +203,7 @@ def _builder(survey: Survey, form: SurveyForm | None = None, question_form: Ques
     if form is None:
         form = SurveyForm()
         form.title.data, form.description.data = survey.title, survey.description
-        form.opens_at.data, form.closes_at.data = local_time(survey.opens_at), local_time(survey.closes_at)
+        form.open_from.data, form.open_until.data = local_time(survey.open_from), local_time(survey.open_until)
         form.results_public_early.data = survey.results_public_early
     response = render("surveys/edit.html", "surveys/_questions.html", survey=survey, form=form,
                       question_form=question_form or QuestionForm(formdata=None),
@@ -225,7 +225,7 @@ def edit_survey(survey_id: int):
         try:
             services.edit_details(survey, current_user, title=form.title.data.strip(),
                                   description=(form.description.data or "").strip(),
-                                  opens_at=to_utc(form.opens_at.data), closes_at=to_utc(form.closes_at.data),
+                                  open_from=to_utc(form.open_from.data), open_until=to_utc(form.open_until.data),
                                   results_public_early=form.results_public_early.data)
         except services.SurveyError as error:
             _error(error)

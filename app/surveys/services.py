@@ -29,11 +29,11 @@ class SurveyError(Exception):
 # --- building ---------------------------------------------------------------------------
 
 def create(author, *, ward_id: int | None, agency_id: int | None, title: str, description: str,
-           opens_at: datetime, closes_at: datetime, results_public_early: bool = False) -> Survey:
-    if closes_at <= opens_at:
+           open_from: datetime, open_until: datetime, results_public_early: bool = False) -> Survey:
+    if open_until <= open_from:
         raise SurveyError("period")
     survey = Survey(ward_id=ward_id, agency_id=agency_id, title=title, description=description,
-                    opens_at=opens_at, closes_at=closes_at, results_public_early=results_public_early,
+                    open_from=open_from, open_until=open_until, results_public_early=results_public_early,
                     created_by_id=author.id)
     db.session.add(survey)
     db.session.flush()
@@ -41,12 +41,12 @@ def create(author, *, ward_id: int | None, agency_id: int | None, title: str, de
     return survey
 
 
-def edit_details(survey: Survey, actor, *, title: str, description: str, opens_at: datetime,
-                 closes_at: datetime, results_public_early: bool) -> None:
-    if closes_at <= opens_at:
+def edit_details(survey: Survey, actor, *, title: str, description: str, open_from: datetime,
+                 open_until: datetime, results_public_early: bool) -> None:
+    if open_until <= open_from:
         raise SurveyError("period")
     survey.title, survey.description = title, description
-    survey.opens_at, survey.closes_at = opens_at, closes_at
+    survey.open_from, survey.open_until = open_from, open_until
     survey.results_public_early = results_public_early
     audit.record("survey.edit", survey, actor=actor)
 
@@ -124,10 +124,10 @@ def publish(survey: Survey, actor) -> None:
 def new_version(survey: Survey, actor) -> Survey:
     """A draft copy with the same questions, to change what an answered survey asks."""
     now = utcnow()
-    opens = max(survey.opens_at, now)
-    closes = survey.closes_at if survey.closes_at > opens else opens + (survey.closes_at - survey.opens_at)
+    opens = max(survey.open_from, now)
+    closes = survey.open_until if survey.open_until > opens else opens + (survey.open_until - survey.open_from)
     copy = Survey(ward_id=survey.ward_id, agency_id=survey.agency_id, title=survey.title,
-                  description=survey.description, opens_at=opens, closes_at=closes,
+                  description=survey.description, open_from=opens, open_until=closes,
                   results_public_early=survey.results_public_early, version=survey.version + 1,
                   previous_id=survey.id, created_by_id=actor.id)
     copy.questions = [SurveyQuestion(code=x.code, label=x.label, label_en=x.label_en, kind=x.kind,
@@ -143,32 +143,32 @@ def new_version(survey: Survey, actor) -> Survey:
 
 def is_open(survey: Survey, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    return survey.status == SurveyStatus.PUBLISHED and survey.opens_at <= now < survey.closes_at
+    return survey.status == SurveyStatus.PUBLISHED and survey.open_from <= now < survey.open_until
 
 
 def is_closed(survey: Survey, now: datetime | None = None) -> bool:
-    return survey.status == SurveyStatus.PUBLISHED and (now or utcnow()) >= survey.closes_at
+    return survey.status == SurveyStatus.PUBLISHED and (now or utcnow()) >= survey.open_until
 
 
 def results_public(survey: Survey, now: datetime | None = None) -> bool:
     """Public once closed, or earlier if the official chose so."""
     if survey.status != SurveyStatus.PUBLISHED:
         return False
-    return is_closed(survey, now) or (survey.results_public_early and survey.opens_at <= (now or utcnow()))
+    return is_closed(survey, now) or (survey.results_public_early and survey.open_from <= (now or utcnow()))
 
 
 def open_surveys(now: datetime | None = None) -> list[Survey]:
     now = now or utcnow()
     return list(db.session.scalars(sa.select(Survey).where(
-        Survey.status == SurveyStatus.PUBLISHED, Survey.opens_at <= now, Survey.closes_at > now)
-        .order_by(Survey.closes_at)))
+        Survey.status == SurveyStatus.PUBLISHED, Survey.open_from <= now, Survey.open_until > now)
+        .order_by(Survey.open_until)))
 
 
 def closed_surveys(now: datetime | None = None, limit: int = 50) -> list[Survey]:
     now = now or utcnow()
     return list(db.session.scalars(sa.select(Survey).where(
-        Survey.status == SurveyStatus.PUBLISHED, Survey.closes_at <= now)
-        .order_by(Survey.closes_at.desc()).limit(limit)))
+        Survey.status == SurveyStatus.PUBLISHED, Survey.open_until <= now)
+        .order_by(Survey.open_until.desc()).limit(limit)))
 
 
 def managed_surveys(units) -> list[Survey]:
@@ -285,7 +285,7 @@ def satisfaction(survey: Survey):
     else:
         clause = sa.and_(Case.unit_type == UnitType.AGENCY, Case.unit_agency_id == survey.agency_id)
         key = ("agency", survey.agency_id)
-    start = survey.opens_at.astimezone(HANOI).date()
-    end = min(survey.closes_at, utcnow()).astimezone(HANOI).date()
+    start = survey.open_from.astimezone(HANOI).date()
+    end = min(survey.open_until, utcnow()).astimezone(HANOI).date()
     period = Period(start, max(start, end))
     return period, compute(period, Scope(key, clause), kind=None).city

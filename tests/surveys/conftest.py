@@ -27,8 +27,8 @@ def make_survey(app, ward_official):
             now = utcnow()
             survey = services.create(user, ward_id=places.ward_by_codename(ward).id, agency_id=None,
                                      title="Hài lòng về thủ tục tại phường", description="",
-                                     opens_at=opens or now - timedelta(days=1),
-                                     closes_at=closes or now + timedelta(days=7), results_public_early=public_early)
+                                     open_from=opens or now - timedelta(days=1),
+                                     open_until=closes or now + timedelta(days=7), results_public_early=public_early)
             services.add_question(survey, user, label="Thái độ cán bộ", label_en="Staff attitude",
                                   kind="rating", required=True, options=[])
             services.add_question(survey, user, label="Bạn đã làm thủ tục gì?", label_en="Which procedure?",

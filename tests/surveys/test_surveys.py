@@ -98,7 +98,7 @@ def test_official_builds_with_htmx_and_without(app, client, login, ward_official
         hk = places.ward_by_codename("phuong_hoan_kiem").id
     token = csrf_token(client, "/surveys/new")
     response = client.post("/surveys/new", data={"csrf_token": token, "unit": f"w:{hk}", "title": "Khảo sát",
-                                                 "opens_at": "2026-01-01T08:00", "closes_at": "2099-01-01T08:00"})
+                                                 "open_from": "2026-01-01T08:00", "open_until": "2099-01-01T08:00"})
     assert response.status_code == 303
     edit = response.headers["Location"]
     for label, kind, options in (("Câu A", "rating", ""), ("Câu B", "single", "Có|Yes\nKhông|No")):
@@ -241,7 +241,7 @@ def answered(app, make_survey, make_user):
         _answer(app, survey_id, make_user(), answers)
     with app.app_context():
         db.session.execute(sa.update(Survey).where(Survey.id == survey_id)
-                           .values(closes_at=utcnow() - timedelta(minutes=1)))
+                           .values(open_until=utcnow() - timedelta(minutes=1)))
         db.session.commit()
     return survey_id
 
