@@ -93,6 +93,13 @@ def document(alert: Alert, earlier: list[Alert]) -> bytes:
             if instruction:
                 _sub(info, "instruction", instruction)
             _sub(info, "web", web)
+            if alert.image_key:
+                resource = _sub(info, "resource")
+                _sub(resource, "resourceDesc", "Ảnh minh họa" if locale == "vi" else "Photo")
+                _sub(resource, "mimeType", "image/jpeg")
+                if alert.image_size:
+                    _sub(resource, "size", str(alert.image_size))
+                _sub(resource, "uri", url_for("alerts.image", alert_id=alert.id, _external=True))
             if alert.city_wide:
                 area = _sub(info, "area")
                 _sub(area, "areaDesc", "Hanoi" if locale == "en" else "Thành phố Hà Nội")

@@ -4,7 +4,15 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    FileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -55,6 +63,7 @@ class AlertForm(BaseForm):
     area = RadioField(_l("Area"), choices=choices([("city", _l("The whole city")), ("wards", _l("Some wards"))]),
                       default="city")
     wards = SelectMultipleField(_l("Wards"), coerce=int, validate_choice=True)
+    image = FileField(_l("Photo (optional: JPEG, PNG or WebP)"))
 
     def validate_valid_until(self, field) -> None:
         if field.data and self.valid_from.data and field.data <= self.valid_from.data:

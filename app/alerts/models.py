@@ -115,6 +115,12 @@ class Alert(db.Model):
     valid_from: Mapped[datetime]
     valid_until: Mapped[datetime]
     city_wide: Mapped[bool] = mapped_column(default=True)
+    # An optional photo, re-encoded by the shared pipeline (no metadata); shared by the versions.
+    image_key: Mapped[str | None] = mapped_column(sa.String(200))
+    image_thumb_key: Mapped[str | None] = mapped_column(sa.String(200))
+    image_width: Mapped[int | None]
+    image_height: Mapped[int | None]
+    image_size: Mapped[int | None]
     # Folded (lower case, no diacritics) title, summary and body, for search.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, make_response, request, url_for
+from flask import abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -156,7 +156,62 @@ def cap_document(alert_id: int):
     return _xml(cap.document(alert, services.earlier_versions(alert)), "application/cap+xml")
 
 
+@bp.get("/alerts/<int:alert_id>/image")
+def image(alert_id: int):
+    return _send_image(alert_id, thumb=False)
+
+
+@bp.get("/alerts/<int:alert_id>/image/thumb")
+def image_thumb(alert_id: int):
+    return _send_image(alert_id, thumb=True)
+
+
+def _send_image(alert_id: int, *, thumb: bool):
+    from app.core.storage import get_storage
+
+    alert = _load(alert_id)
+    key = alert.image_thumb_key if thumb else alert.image_key
+    if key is None:
+        abort(404)
+    storage = get_storage()
+    if (address := storage.url(key)) is not None:
+        return redirect(address, code=302)
+    try:
+        data = storage.open(key)
+    except FileNotFoundError:
+        abort(404)
+    response = make_response(data)
+    response.mimetype = "image/jpeg"
+    response.cache_control.max_age = 7 * 24 * 3600
+    if alert.status == AlertStatus.DRAFT:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    return response
+
+
 # --- officials ---------------------------------------------------------------------------
+
+def _store_image(alert: Alert) -> bool:
+    """Attach the uploaded photo, if any; False (with a message) when it cannot be kept."""
+    from app.core import images, uploads
+
+    batch = uploads.read_photos([request.files.get("image")], kept=0, key=f"user:{current_user.id}")
+    if batch.rate_limited:
+        flash(uploads.rate_limited_message(), "error")
+        return False
+    for _name, message in batch.problems:
+        flash(str(message), "error")
+    if batch.problems:
+        return False
+    for upload in batch.uploads:
+        try:
+            services.set_image(alert, upload.data)
+        except images.PhotoError as error:
+            flash(str(error.message), "error")
+            return False
+    return True
+
 
 def _require_writer() -> None:
     if not permissions.can_write_alerts(current_user):
@@ -200,6 +255,7 @@ def new_alert():
         except services.AlertError as error:
             flash(str(MESSAGES[error.args[0]]), "error")
         else:
+            _store_image(alert)
             return redirect_to(url_for("alerts.show", alert_id=alert.id))
     return render("alerts/edit.html", form=form, alert=None, mode="new")
 
@@ -221,6 +277,7 @@ def edit_alert(alert_id: int):
         except services.AlertError as error:
             flash(str(MESSAGES[error.args[0]]), "error")
         else:
+            _store_image(alert)
             return redirect_to(url_for("alerts.show", alert_id=alert.id))
     return render("alerts/edit.html", form=form, alert=alert, mode="edit")
 
@@ -255,6 +312,7 @@ def update_alert(alert_id: int):
         except services.AlertError as error:
             flash(str(MESSAGES[error.args[0]]), "error")
         else:
+            _store_image(new)
             flash(gettext("The alert is updated. Subscribers are being told."), "success")
             return redirect_to(url_for("alerts.show", alert_id=new.id))
     return render("alerts/edit.html", form=form, alert=alert, mode="update")

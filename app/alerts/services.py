@@ -31,6 +31,7 @@ from app.places.models import Ward
 BATCH = 1000
 CONTENT_FIELDS = ("kind", "severity", "urgency", "certainty", "title", "title_en", "summary", "summary_en",
                   "body", "instruction", "instruction_en", "valid_from", "valid_until", "city_wide")
+IMAGE_FIELDS = ("image_key", "image_thumb_key", "image_width", "image_height", "image_size")
 
 
 class AlertError(Exception):
@@ -85,6 +86,22 @@ def edit_draft(alert: Alert, actor, data: AlertData) -> None:
     audit.record("alert.edit_draft", alert, actor=actor)
 
 
+def set_image(alert: Alert, data: bytes) -> None:
+    """Attach a photo through the shared pipeline (verified, re-encoded, metadata stripped);
+    raises :class:`app.core.images.PhotoError`. Earlier versions keep the photo they showed."""
+    from app.core import images
+    from app.core.storage import get_storage, new_photo_key
+
+    processed = images.process_photo(data)
+    storage = get_storage()
+    key = new_photo_key("alerts")
+    thumb_key = key.removesuffix(".jpg") + "-thumb.jpg"
+    storage.save(key, processed.data, processed.content_type)
+    storage.save(thumb_key, processed.thumb_data, processed.content_type)
+    alert.image_key, alert.image_thumb_key = key, thumb_key
+    alert.image_width, alert.image_height, alert.image_size = processed.width, processed.height, len(processed.data)
+
+
 def _queue_fan_out(alert: Alert) -> None:
     alert_id = alert.id
 
@@ -115,7 +132,7 @@ def _successor(alert: Alert, actor, msg_type: MsgType, status: AlertStatus, note
     now = utcnow()
     new = Alert(root_id=alert.root_id, previous_id=alert.id, msg_type=msg_type, status=status,
                 agency_id=alert.agency_id, author_id=actor.id, published_at=now, note=note)
-    for name in CONTENT_FIELDS:
+    for name in CONTENT_FIELDS + IMAGE_FIELDS:
         setattr(new, name, getattr(alert, name))
     new.wards = list(alert.wards)
     new.search_text = alert.search_text

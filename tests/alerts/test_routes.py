@@ -128,3 +128,61 @@ def test_pages_in_english(client, make_alert):
     client.set_cookie("lang", "en")
     page = client.get("/alerts").get_data(as_text=True)
     assert "Fake police calls asking for money" in page and "Scams and fraud methods" in page
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 40, 40)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_alert_with_a_photo_through_the_shared_pipeline(app, client, login, police):
+    import io
+    from pathlib import Path
+
+    from lxml import etree
+
+    from app.alerts.cap import rule_problems
+    from app.places import services as places
+
+    login(client, police)
+    with app.app_context():
+        agency = places.agency_by_code("police").id
+    token = csrf_token(client, "/alerts/new")
+    data = _form(token, agency=str(agency))
+    data["image"] = (io.BytesIO(_jpeg()), "anh.jpg")
+    response = client.post("/alerts/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    url = response.headers["Location"]
+    client.post(f"{url}/publish", data={"csrf_token": token})
+    alert_id = int(url.rsplit("/", 1)[1])
+    image = client.get(f"/alerts/{alert_id}/image")
+    assert image.status_code == 200 and image.mimetype == "image/jpeg" and image.data[:2] == b"\xff\xd8"
+    assert client.get(f"/alerts/{alert_id}/image/thumb").status_code == 200
+    body = client.get(f"/alerts/{alert_id}.cap.xml").data
+    schema = etree.XMLSchema(etree.parse(str(Path("/work/shared/cap/CAP-v1.2.xsd"))))
+    assert schema.validate(etree.fromstring(body)) and rule_problems(body) == []
+    assert b"<mimeType>image/jpeg</mimeType>" in body
+    # A version made by an update keeps the photo.
+    response = client.post(f"/alerts/{alert_id}/update", data=_form(token, note="Bổ sung"))
+    assert client.get(response.headers["Location"] + "/image").status_code == 200
+
+
+def test_a_file_that_is_not_a_photo_is_refused(app, client, login, police):
+    import io
+
+    from app.places import services as places
+
+    login(client, police)
+    with app.app_context():
+        agency = places.agency_by_code("police").id
+    token = csrf_token(client, "/alerts/new")
+    data = _form(token, agency=str(agency))
+    data["image"] = (io.BytesIO(b"not an image"), "x.jpg")
+    response = client.post("/alerts/new", data=data, content_type="multipart/form-data")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "flash-error" in page and "/image" not in page
