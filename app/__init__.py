@@ -80,6 +80,11 @@ def create_app(config: dict | None = None) -> Flask:
     init_procedures(app)
     from app.answers import init_app as init_answers
     init_answers(app)
+    from app.alerts import init_app as init_alerts
+    from app.surveys import init_app as init_surveys
+
+    init_alerts(app)
+    init_surveys(app)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp

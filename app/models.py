@@ -1,5 +1,6 @@
 """Every model, imported once so that Alembic and the mapper see them all."""
 
+from app.alerts.models import Alert, AlertSubscription  # noqa: F401
 from app.answers.models import AnswerDocument, CitizenQuestion, FaqEntry  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.auth.models import OidcIdentity, OtpCode, RoleGrant, User  # noqa: F401
@@ -30,3 +31,4 @@ from app.reports.models import (  # noqa: F401
     ReportFollower,
     ReportPhoto,
 )
+from app.surveys.models import Survey, SurveyQuestion, SurveyResponse  # noqa: F401

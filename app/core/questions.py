@@ -1,7 +1,8 @@
 """Extra questions: definitions, validation and display, for every form that asks them.
 
 A question has a ``code`` (stable, used as the answer's key and as Open311's attribute code),
-a label in Vietnamese and English, a kind (``text``, ``single``, ``multiple``), a ``required``
+a label in Vietnamese and English, a kind (``text``, ``single``, ``multiple``; surveys also ask
+``long_text`` and ``rating``, a whole number from 1 to 5), a ``required``
 flag and, for choices, ``options``: ``[{"value": …, "label": …, "label_en": …}]``. The report
 form, Open311 and surveys store their questions as rows that provide these attributes (use
 :class:`QuestionMixin` for the methods) and share :func:`validate`, :func:`answer_items` and
@@ -17,12 +18,16 @@ from typing import Protocol
 from flask_babel import lazy_gettext as _l
 
 ANSWER_MAX = 500
+LONG_ANSWER_MAX = 4000
+RATINGS = ("1", "2", "3", "4", "5")
 
 
 class QuestionKind(enum.StrEnum):
     TEXT = "text"
     SINGLE = "single"
     MULTIPLE = "multiple"
+    LONG_TEXT = "long_text"
+    RATING = "rating"
 
 
 class Question(Protocol):
@@ -59,9 +64,10 @@ PROBLEMS = {
 }
 
 
-def problem_message(code: str) -> str:
+def problem_message(code: str, kind: str | None = None) -> str:
     message = PROBLEMS[code]
-    return str(message) % {"max": ANSWER_MAX} if code == "too_long" else str(message)
+    limit = LONG_ANSWER_MAX if kind == QuestionKind.LONG_TEXT else ANSWER_MAX
+    return str(message) % {"max": limit} if code == "too_long" else str(message)
 
 
 def validate(questions: Iterable[Question], given: Mapping[str, Sequence[str]]) -> tuple[dict, dict[str, str]]:
@@ -88,7 +94,9 @@ def validate(questions: Iterable[Question], given: Mapping[str, Sequence[str]]) 
             problems[question.code] = "one_value"
             continue
         value = values[0] if values else ""
-        if question.kind == QuestionKind.SINGLE:
+        if question.kind in (QuestionKind.SINGLE, QuestionKind.RATING):
+            if question.kind == QuestionKind.RATING:
+                allowed = set(RATINGS)
             if value and value not in allowed:
                 problems[question.code] = "not_an_option"
             elif value:
@@ -96,7 +104,7 @@ def validate(questions: Iterable[Question], given: Mapping[str, Sequence[str]]) 
             elif question.required:
                 problems[question.code] = "choose_one"
             continue
-        if len(value) > ANSWER_MAX:
+        if len(value) > (LONG_ANSWER_MAX if question.kind == QuestionKind.LONG_TEXT else ANSWER_MAX):
             problems[question.code] = "too_long"
         elif value:
             answers[question.code] = value

@@ -60,6 +60,10 @@ def seed() -> dict[str, int]:
     from app.demo.reception_business import seed_reception_and_business
 
     seed_reception_and_business()
+    from app.demo.alerts_surveys import seed_alerts, seed_surveys
+
+    seed_alerts()
+    seed_surveys()
     return {"users_created": created, "reports_created": reports, "procedures_created": procedures, **answers}
 
 

@@ -1,0 +1,18 @@
+"""Alerts (Cảnh báo): warnings from the police and agencies, as pages, Atom and CAP 1.2."""
+
+from flask import Blueprint
+
+bp = Blueprint("alerts", __name__)
+
+
+def init_app(app) -> None:
+    from app.alerts import display, notify, permissions, services, tasks  # noqa: F401  (tasks: the jobs)
+
+    display.init_app(app)
+    notify.register()
+    app.add_template_global(services.top_alert, "top_alert")
+    app.add_template_global(permissions.can_write_alerts, "can_write_alerts")
+    app.register_blueprint(bp)
+
+
+from app.alerts import routes  # noqa: E402,F401
