@@ -70,6 +70,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(stats_officials_bp)
     from app.push import bp as push_bp
     app.register_blueprint(push_bp)
+    from app.lookups import bp as lookups_bp
+    app.register_blueprint(lookups_bp)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp
