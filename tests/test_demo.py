@@ -16,7 +16,7 @@ def test_demo_seed_is_idempotent_and_covers_every_role(app):
         assert {i["sub"] for i in store.list_identities()} >= {
             "demo-citizen-lan", "demo-ward-hoankiem", "demo-ward-cuanam", "demo-police", "demo-admin"}
         users = db.session.scalars(sa.select(User)).all()
-        assert len(users) == 6
+        assert len(users) == 8
         by_sub = {i.subject: i.user for i in db.session.scalars(sa.select(OidcIdentity))}
         assert by_sub["demo-ward-hoankiem"].roles == {Role.WARD_OFFICIAL}
         assert [g.ward.name for g in by_sub["demo-ward-cuanam"].role_grants] == ["Phường Cửa Nam"]
@@ -34,7 +34,7 @@ def test_demo_seed_is_idempotent_and_covers_every_role(app):
 
 # Deadlines and expiry times are about the future by nature; everything else records something
 # that happened, which cannot be later than the moment the data was made.
-FUTURE_BY_NATURE = ("due_at", "expires_at", "until")
+FUTURE_BY_NATURE = ("due_at", "expires_at", "until", "departs_at")
 
 
 def test_demo_data_has_nothing_later_than_the_moment_it_was_made(app):

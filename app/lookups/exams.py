@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.text import ForbiddenCharacterError, normalize_text
 from app.extensions import db
+from app.lookups.gtfs import plain
 from app.lookups.models import ExamScore
 
 SUBJECTS = {
@@ -61,7 +62,7 @@ class RowError:
 
     @property
     def message(self) -> str:
-        return str(ERRORS[self.code])
+        return plain(ERRORS[self.code])
 
 
 @dataclass

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 
 from app.core.text import fold, normalize_text
@@ -79,6 +80,13 @@ MESSAGES = {
 }
 
 
+def plain(text) -> str:
+    """A lazy message in the reader's language; the English text outside a request (commands)."""
+    if has_request_context():
+        return str(text)
+    return text._args[0] if hasattr(text, "_args") else str(text)
+
+
 @dataclass(frozen=True)
 class Issue:
     file: str
@@ -89,7 +97,7 @@ class Issue:
 
     @property
     def message(self) -> str:
-        return str(MESSAGES[self.code])
+        return plain(MESSAGES[self.code])
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "field": self.field, "code": self.code, "value": self.value}
