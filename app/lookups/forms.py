@@ -8,6 +8,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.core.forms import BaseForm
@@ -33,6 +34,10 @@ LEVELS = {
     "grade6": _l("Grade 6"),
     "grade10": _l("Grade 10"),
 }
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _strip(value):
@@ -62,12 +67,12 @@ class ExamLookupForm(BaseForm):
 
 
 class BusPassForm(BaseForm):
-    pass_type = RadioField(_l("Pass type"), choices=[("single", _l("One route")), ("all", _l("All routes"))],
+    pass_type = RadioField(_l("Pass type"), choices=choices([("single", _l("One route")), ("all", _l("All routes"))]),
                            default="single", validators=[InputRequired(_l("Choose a pass type."))])
     route_short_name = StringField(_l("Route number (for a one-route pass)"), filters=[_strip],
                                    validators=[Optional(), Length(max=20)])
-    priority_group = SelectField(_l("Priority group"), choices=list(PRIORITY_GROUPS.items()), default="none")
-    pickup_point = SelectField(_l("Where you will pick up the pass"), choices=list(PICKUP_POINTS.items()))
+    priority_group = SelectField(_l("Priority group"), choices=choices(PRIORITY_GROUPS.items()), default="none")
+    pickup_point = SelectField(_l("Where you will pick up the pass"), choices=choices(PICKUP_POINTS.items()))
     portrait = FileField(_l("Portrait photo (3×4, face visible)"))
     proof = FileField(_l("Proof of the priority group (student card, certificate…)"))
     submission_id = StringField(validators=[Optional(), Length(max=64)])
@@ -80,7 +85,7 @@ class BusPassForm(BaseForm):
 
 
 class EnrollmentForm(BaseForm):
-    level = SelectField(_l("Level"), choices=list(LEVELS.items()))
+    level = SelectField(_l("Level"), choices=choices(LEVELS.items()))
     child_name = StringField(_l("Child's full name"), filters=[_strip], validators=[
         DataRequired(_l("Enter the child's full name.")), Length(max=120)])
     child_birth_date = DateField(_l("Child's date of birth"), validators=[

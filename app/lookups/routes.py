@@ -27,6 +27,7 @@ from app.lookups.forms import (
     BusPassForm,
     EnrollmentForm,
     ExamLookupForm,
+    choices,
 )
 from app.lookups.models import AirportTicket, AirportTrip, BusPassApplication, EnrollmentApplication
 from app.places.models import Ward
@@ -261,10 +262,12 @@ def new_enrollment():
     if (refused := _file_form_guard()) is not None:
         return make_response(*refused)
     form = EnrollmentForm()
+    if request.method == "GET" and request.args.get("level") in LEVELS:
+        form.level.data = request.args["level"]
     level = form.level.data if form.level.data in LEVELS else "grade1"
     options = [(0, "—")] + [(s.id, f"{s.name} ({s.ward.name})") for s in services.schools(level)]
     for f in (form.school_1, form.school_2, form.school_3):
-        f.choices = options
+        f.choices = choices(options)
     valid_ids = {sid for sid, _label in options if sid}
     if request.method == "POST" and form.validate_on_submit():
         chosen = form.chosen()
