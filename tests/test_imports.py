@@ -16,7 +16,7 @@ APP = Path(__file__).resolve().parents[1] / "app"
 ROOTS = {"__init__", "models"}
 # Infrastructure that knows no feature (HOUSE_STYLE.md: core, cases, notifications and push).
 INFRASTRUCTURE = {"core", "cases", "notifications", "push"}
-FEATURES = {"reports", "console", "admin", "stats", "open311", "pwa", "main", "demo", "devidp"}
+FEATURES = {"reports", "console", "admin", "stats", "open311", "pwa", "main", "demo", "devidp", "lookups"}
 
 
 def _node(path: Path) -> str:
