@@ -4,8 +4,8 @@ cancellation up to the cut-off."""
 from __future__ import annotations
 
 import threading
-from types import SimpleNamespace
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
