@@ -7,7 +7,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms import DateField, FloatField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -34,6 +34,8 @@ LEVELS = {
     "grade6": _l("Grade 6"),
     "grade10": _l("Grade 10"),
 }
+
+VEHICLES = {"motorbike": _l("Motorbike"), "car": _l("Car"), "bicycle": _l("Bicycle")}
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -133,3 +135,33 @@ class TripForm(BaseForm):
     seats_total = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter the number of seats.")),
                                                        NumberRange(min=1, max=80, message=_l("1 to 80 seats."))])
     price_vnd = IntegerField(_l("Price (VND)"), default=45000, validators=[Optional(), NumberRange(min=0)])
+
+
+class SchoolForm(BaseForm):
+    name = StringField(_l("School name"), filters=[_strip], validators=[DataRequired(_l("Enter the school's name.")),
+                                                                       Length(max=200)])
+    level = SelectField(_l("Level"), choices=choices(LEVELS.items()))
+    ward = SelectField(_l("Ward"), coerce=int, validate_choice=False)
+    quota = IntegerField(_l("Quota"), validators=[InputRequired(_l("Enter the quota.")),
+                                                  NumberRange(min=1, max=5000, message=_l("Enter the quota."))])
+    catchment = SelectMultipleField(_l("Catchment wards"), coerce=int, validate_choice=False)
+
+
+class ParkingLotForm(BaseForm):
+    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(_l("Enter the name.")), Length(max=200)])
+    address = StringField(_l("Address"), filters=[_strip], validators=[DataRequired(_l("Enter the address.")),
+                                                                       Length(max=300)])
+    ward = SelectField(_l("Ward"), coerce=int, validate_choice=False)
+    lat = FloatField(_l("Latitude"), validators=[
+        InputRequired(_l("Enter the coordinates.")),
+        NumberRange(min=20.5, max=21.5, message=_l("Enter the coordinates."))])
+    lon = FloatField(_l("Longitude"), validators=[
+        InputRequired(_l("Enter the coordinates.")),
+        NumberRange(min=105.2, max=106.1, message=_l("Enter the coordinates."))])
+    capacity = IntegerField(_l("Capacity"), validators=[InputRequired(_l("Enter the capacity.")),
+                                                        NumberRange(min=1, message=_l("Enter the capacity."))])
+    vehicle_types = SelectMultipleField(_l("Vehicles"), choices=choices(VEHICLES.items()),
+                                        validators=[DataRequired(_l("Choose at least one vehicle."))])
+    prices = StringField(_l("Prices"), filters=[_strip], validators=[Length(max=300)])
+    opening_hours = StringField(_l("Opening hours"), filters=[_strip], validators=[Length(max=100)])
+    operator = SelectField(_l("Operator"), coerce=int, validate_choice=False)

@@ -15,10 +15,20 @@ from app.audit import services as audit
 from app.auth.decorators import require
 from app.core.clock import HANOI_TZ
 from app.core.htmx import redirect_to, render
+from app.core.text import fold
 from app.extensions import db
 from app.lookups import bp, exams, gtfs, parking, permissions
-from app.lookups.forms import AvailabilityForm, ExamUploadForm, GtfsUploadForm, TripForm
+from app.lookups.forms import (
+    AvailabilityForm,
+    ExamUploadForm,
+    GtfsUploadForm,
+    ParkingLotForm,
+    SchoolForm,
+    TripForm,
+    choices,
+)
 from app.lookups.models import AirportTrip, GtfsFeed, ParkingLot, ParkingOperator, School
+from app.places.models import Ward
 
 GTFS_MAX_BYTES = 200 * 1024 * 1024
 
@@ -36,7 +46,63 @@ def manage():
                   lots=list(db.session.scalars(sa.select(ParkingLot).order_by(ParkingLot.name))),
                   operators=list(db.session.scalars(sa.select(ParkingOperator).order_by(ParkingOperator.name))),
                   schools=list(db.session.scalars(sa.select(School).order_by(School.level, School.name))),
-                  availability_form=AvailabilityForm(), exam_year=exams.latest_year())
+                  availability_form=AvailabilityForm(), exam_year=exams.latest_year(),
+                  school_form=_school_form(), lot_form=_lot_form())
+
+
+def _ward_choices():
+    return choices((w.id, w.name) for w in db.session.scalars(sa.select(Ward).where(Ward.active).order_by(Ward.name)))
+
+
+def _school_form() -> SchoolForm:
+    form = SchoolForm()
+    form.ward.choices = _ward_choices()
+    form.catchment.choices = _ward_choices()
+    return form
+
+
+def _lot_form() -> ParkingLotForm:
+    form = ParkingLotForm()
+    form.ward.choices = _ward_choices()
+    form.operator.choices = choices([(0, "—")] + [(o.id, o.name) for o in db.session.scalars(
+        sa.select(ParkingOperator).order_by(ParkingOperator.name))])
+    return form
+
+
+@bp.post("/manage/schools")
+@require(permissions.can_manage_education)
+def add_school():
+    form = _school_form()
+    ward = db.session.get(Ward, form.ward.data) if form.validate_on_submit() else None
+    if ward is None:
+        flash(_("Check the school: name, level, ward and quota are needed."), "error")
+        return redirect_to(url_for("lookups.manage"))
+    catchment = [w for w in (form.catchment.data or []) if db.session.get(Ward, w) is not None] or [ward.id]
+    school = School(name=form.name.data, level=form.level.data, ward_id=ward.id, quota=form.quota.data,
+                    catchment_ward_ids=catchment)
+    db.session.add(school)
+    audit.record("school.created", school)
+    flash(_("The school was added."), "success")
+    return redirect_to(url_for("lookups.manage"))
+
+
+@bp.post("/manage/parking")
+@require(permissions.can_manage_transport)
+def add_parking_lot():
+    form = _lot_form()
+    ward = db.session.get(Ward, form.ward.data) if form.validate_on_submit() else None
+    if ward is None:
+        flash(_("Check the parking lot: every field is needed, with coordinates in Hanoi."), "error")
+        return redirect_to(url_for("lookups.manage"))
+    operator = db.session.get(ParkingOperator, form.operator.data) if form.operator.data else None
+    lot = ParkingLot(name=form.name.data, search_name=fold(form.name.data), address=form.address.data,
+                     ward_id=ward.id, lat=form.lat.data, lon=form.lon.data, capacity=form.capacity.data,
+                     vehicle_types=",".join(form.vehicle_types.data), prices=form.prices.data or "",
+                     opening_hours=form.opening_hours.data or "", operator=operator)
+    db.session.add(lot)
+    audit.record("parking_lot.created", lot)
+    flash(_("The parking lot was added."), "success")
+    return redirect_to(url_for("lookups.manage"))
 
 
 @bp.post("/manage/gtfs")
