@@ -205,6 +205,10 @@ def import_feed(source, *, source_name: str = "feed.zip", imported_by_id: int | 
             report.error("calendar.txt", None, None, "missing_calendar")
         if report.error_count:
             raise GtfsError(report)
+        if db.session.connection().dialect.name == "postgresql":
+            # One import at a time: the importer numbers the rows itself. (SQLite's write
+            # transaction already serialises imports.)
+            db.session.execute(sa.text("SELECT pg_advisory_xact_lock(1401)"))
         feed = GtfsFeed(source_name=normalize_text(source_name)[:200], imported_by_id=imported_by_id, sample=sample,
                         active=False)
         db.session.add(feed)
