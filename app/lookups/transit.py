@@ -222,7 +222,9 @@ def nearby(lat: float, lon: float, now: datetime | None = None, per_stop: int = 
 
 @dataclass
 class Pattern:
-    route: BusRoute
+    """Plain data (no ORM objects): patterns are cached across requests."""
+
+    route_pk: int
     direction_id: int
     stops: list[int]  # stop ids in order
     offsets: list[int]  # seconds from the first stop
@@ -275,7 +277,6 @@ def patterns(feed_id: int, day: date) -> list[Pattern]:
             groups[(trip.route_pk, trip.direction_id)].append(trip)
     starts = dict(db.session.execute(sa.select(BusStopTime.trip_pk, sa.func.min(BusStopTime.departure_s)).where(
         BusStopTime.feed_id == feed_id).group_by(BusStopTime.trip_pk)).all())
-    routes = {r.id: r for r in db.session.scalars(sa.select(BusRoute).where(BusRoute.feed_id == feed_id))}
     result = []
     for (route_pk, direction_id), group in groups.items():
         longest = max(group, key=lambda t: (counts.get(t.id, 0), -t.id))
@@ -286,7 +287,7 @@ def patterns(feed_id: int, day: date) -> list[Pattern]:
         times = sorted(starts[t.id] for t in group if t.id in starts)
         span = times[-1] - times[0]
         headway = span // (len(times) - 1) if len(times) > 1 else 3600
-        result.append(Pattern(routes[route_pk], direction_id, [r[0] for r in rows],
+        result.append(Pattern(route_pk, direction_id, [r[0] for r in rows],
                               [r[1] - rows[0][1] for r in rows], max(60, headway)))
     if len(_patterns_cache) > 16:
         _patterns_cache.clear()
@@ -352,7 +353,7 @@ def plan(from_lat: float, from_lon: float, to_lat: float, to_lon: float, now: da
             fin = finishes[pi][i]
             if stop in origin and fin is not None:
                 total = _walk_s(origin[stop]) + p.headway_s // 2 + fin[0]
-                offer((p.route.id,), total, ((pi, i, fin[1]),))
+                offer((p.route_pk,), total, ((pi, i, fin[1]),))
         arrivals[pi] = reach
 
     # One transfer: leave pattern a at stop x, walk to y, board pattern b there.
@@ -374,13 +375,13 @@ def plan(from_lat: float, from_lon: float, to_lat: float, to_lon: float, now: da
         for x, (t, board_i, alight_i) in reach.items():
             for y, walk in neighbours(x):
                 for pb, j in by_stop.get(y, ()):
-                    if pats[pb].route.id == pats[pa].route.id:
+                    if pats[pb].route_pk == pats[pa].route_pk:
                         continue
                     fin = finishes[pb][j]
                     if fin is None:
                         continue
                     total = t + _walk_s(walk) + TRANSFER_PENALTY_S + pats[pb].headway_s // 2 + fin[0]
-                    offer((pats[pa].route.id, pats[pb].route.id), total,
+                    offer((pats[pa].route_pk, pats[pb].route_pk), total,
                           ((pa, board_i, alight_i), (pb, j, fin[1]), round(walk)))
 
     stops = {}
@@ -389,6 +390,9 @@ def plan(from_lat: float, from_lon: float, to_lat: float, to_lon: float, now: da
               for k in leg[1:]}
     if needed:
         stops = {s.id: s for s in db.session.scalars(sa.select(BusStop).where(BusStop.id.in_(needed)))}
+    route_ids = {pats[leg[0]].route_pk for _total, detail in ranked for leg in detail if isinstance(leg, tuple)}
+    routes = {r.id: r for r in db.session.scalars(
+        sa.select(BusRoute).where(BusRoute.id.in_(sorted(route_ids) or [0])))}
     journeys = []
     for total, detail in ranked:
         legs_detail = [d for d in detail if isinstance(d, tuple)]
@@ -396,7 +400,7 @@ def plan(from_lat: float, from_lon: float, to_lat: float, to_lon: float, now: da
         legs = []
         for pi, i, j in legs_detail:
             p = pats[pi]
-            legs.append(Leg(p.route, stops[p.stops[i]], stops[p.stops[j]], round((p.offsets[j] - p.offsets[i]) / 60),
+            legs.append(Leg(routes[p.route_pk], stops[p.stops[i]], stops[p.stops[j]], round((p.offsets[j] - p.offsets[i]) / 60),
                             round(p.headway_s / 2 / 60)))
         journeys.append(Journey(legs, round(origin[legs[0].board.id]), walk_transfer,
                                 round(target[legs[-1].alight.id]), total))
