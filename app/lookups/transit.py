@@ -400,7 +400,8 @@ def plan(from_lat: float, from_lon: float, to_lat: float, to_lon: float, now: da
         legs = []
         for pi, i, j in legs_detail:
             p = pats[pi]
-            legs.append(Leg(routes[p.route_pk], stops[p.stops[i]], stops[p.stops[j]], round((p.offsets[j] - p.offsets[i]) / 60),
+            legs.append(Leg(routes[p.route_pk], stops[p.stops[i]], stops[p.stops[j]],
+                            round((p.offsets[j] - p.offsets[i]) / 60),
                             round(p.headway_s / 2 / 60)))
         journeys.append(Journey(legs, round(origin[legs[0].board.id]), walk_transfer,
                                 round(target[legs[-1].alight.id]), total))
