@@ -85,6 +85,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_alerts(app)
     init_surveys(app)
+    from app.lookups import bp as lookups_bp
+    app.register_blueprint(lookups_bp)
 
     if app.config["DEV_IDP_ENABLED"]:
         from app.devidp import init_app as init_devidp

@@ -13,6 +13,23 @@ from app.business.models import (  # noqa: F401
 from app.cases.models import Case, CaseEvent  # noqa: F401
 from app.core.sms import DevSmsMessage  # noqa: F401
 from app.core.workcal import Holiday  # noqa: F401
+from app.lookups.models import (  # noqa: F401
+    AirportTicket,
+    AirportTrip,
+    BusPassApplication,
+    BusRoute,
+    BusService,
+    BusServiceException,
+    BusStop,
+    BusStopTime,
+    BusTrip,
+    EnrollmentApplication,
+    ExamScore,
+    GtfsFeed,
+    ParkingLot,
+    ParkingOperator,
+    School,
+)
 from app.notifications.models import Notification  # noqa: F401
 from app.open311.models import ApiKey  # noqa: F401
 from app.places.models import Agency, Ward  # noqa: F401

@@ -16,7 +16,7 @@ def test_demo_seed_is_idempotent_and_covers_every_role(app):
         assert {i["sub"] for i in store.list_identities()} >= {
             "demo-citizen-lan", "demo-ward-hoankiem", "demo-ward-cuanam", "demo-police", "demo-admin"}
         users = db.session.scalars(sa.select(User)).all()
-        assert len(users) == 6
+        assert len(users) == 8
         by_sub = {i.subject: i.user for i in db.session.scalars(sa.select(OidcIdentity))}
         assert by_sub["demo-ward-hoankiem"].roles == {Role.WARD_OFFICIAL}
         assert [g.ward.name for g in by_sub["demo-ward-cuanam"].role_grants] == ["Phường Cửa Nam"]
@@ -35,7 +35,7 @@ def test_demo_seed_is_idempotent_and_covers_every_role(app):
 # Deadlines and expiry times are about the future by nature; everything else records something
 # that happened, which cannot be later than the moment the data was made.
 # Scheduled times (a reception slot, the close of a comment period) are too.
-FUTURE_BY_NATURE = ("due_at", "expires_at", "until", "starts_at", "ends_at", "closes_at")
+FUTURE_BY_NATURE = ("due_at", "expires_at", "until", "starts_at", "ends_at", "closes_at", "departs_at")
 
 
 def test_demo_data_has_nothing_later_than_the_moment_it_was_made(app):

@@ -36,6 +36,12 @@ DEMO_PEOPLE: tuple[dict, ...] = (
     {"sub": "demo-admin", "name": "Vũ Thị Mai", "cccd": "001178044444",
      "birthdate": "1978-03-08", "gender": "female", "phone_number": "+84912000006",
      "label": "Quản trị viên thành phố", "role": (Role.CITY_ADMIN, None)},
+    {"sub": "demo-transport", "name": "Bùi Văn Long", "cccd": "001083055555",
+     "birthdate": "1983-05-19", "gender": "male", "phone_number": "+84912000007",
+     "label": "Cán bộ Sở Xây dựng (Giao thông)", "role": (Role.AGENCY_OFFICIAL, "transport")},
+    {"sub": "demo-education", "name": "Ngô Thị Thu", "cccd": "001186066666",
+     "birthdate": "1986-10-04", "gender": "female", "phone_number": "+84912000008",
+     "label": "Cán bộ Sở Giáo dục và Đào tạo", "role": (Role.AGENCY_OFFICIAL, "education")},
 )
 
 
@@ -64,6 +70,9 @@ def seed() -> dict[str, int]:
 
     seed_alerts()
     seed_surveys()
+    from app.demo.lookups import seed_lookups
+
+    seed_lookups()
     return {"users_created": created, "reports_created": reports, "procedures_created": procedures, **answers}
 
 
