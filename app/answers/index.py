@@ -2,7 +2,7 @@
 source changes, and searched through one interface with one code path per engine.
 
 Sources: published FAQ entries, active procedures, and the published official answers of field
-reports (resolved or closed, public). A change to any of them, made anywhere in the app, is
+reports (resolved or closed, public) and of business questions. A change to any of them, made anywhere in the app, is
 noticed after each flush and written to the index in the same commit, so the index is never
 rebuilt per query. The field report's rows are read through the case engine's ``Case`` (the
 report kind is registered there), so this package needs no import of the reports package.
@@ -143,7 +143,23 @@ def _report(source_id: int) -> Entry | None:
                  path_for("reports.show_report", report_id=case.id), case.unit_agency_id)
 
 
-SOURCES = {"procedure": _procedure, "faq": _faq, "report": _report}
+def _business_question(source_id: int) -> Entry | None:
+    """A business question answered publicly (resolved or closed, with an answer); the asker's
+    business is never indexed, whether or not it stays anonymous."""
+    case = db.session.get(Case, source_id)
+    if (case is None or case.kind != "business_question" or not case.answer_text
+            or case.status not in (Status.RESOLVED, Status.CLOSED)):
+        return None
+    title = mask_personal_data(getattr(case, "title", "") or "")
+    body = mask_personal_data(getattr(case, "body", "") or "")
+    return Entry(title or body[:160], f"{body}\n{mask_personal_data(case.answer_text)}",
+                 path_for("business.show_question", question_id=case.id), case.unit_agency_id)
+
+
+SOURCES = {"procedure": _procedure, "faq": _faq, "report": _report,
+           "business_question": _business_question}
+# Case kinds whose published answers the desk indexes (the source name is the kind).
+_CASE_SOURCES = ("report", "business_question")
 
 
 def refresh(source_type: str, source_id: int) -> AnswerDocument | None:
@@ -172,9 +188,9 @@ def rebuild() -> int:
         count += refresh("procedure", procedure_id) is not None
     for faq_id in db.session.scalars(sa.select(FaqEntry.id)):
         count += refresh("faq", faq_id) is not None
-    for case_id in db.session.scalars(sa.select(Case.id).where(
-            Case.kind == "report", Case.answer_text.is_not(None))):
-        count += refresh("report", case_id) is not None
+    for kind, case_id in db.session.execute(sa.select(Case.kind, Case.id).where(
+            Case.kind.in_(_CASE_SOURCES), Case.answer_text.is_not(None))):
+        count += refresh(kind, case_id) is not None
     db.session.flush()
     return count
 
@@ -189,8 +205,8 @@ def _source_of(obj) -> tuple[str, int] | None:
         return "procedure", obj.id
     if isinstance(obj, FaqEntry):
         return "faq", obj.id
-    if isinstance(obj, Case) and obj.kind == "report":
-        return "report", obj.id
+    if isinstance(obj, Case) and obj.kind in _CASE_SOURCES:
+        return obj.kind, obj.id
     return None
 
 

@@ -216,3 +216,26 @@ def test_another_accounts_business_cannot_be_used(app, client, asker, make_user,
     assert response.status_code == 422
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(BusinessQuestion.id))) == 0
+
+
+def test_the_answer_desk_finds_an_answered_business_question(app, asker, make_user):
+    """Issue 12, point 5: the desk draws on published official answers of business questions too,
+    and only once they are answered."""
+    from app.answers import services as desk
+
+    question_id = _ask(app, asker, title="Giấy phép bán rượu vang nhập khẩu cho quán ăn",
+                       body="Quán ăn nhỏ muốn bán rượu vang nhập khẩu thì cần giấy phép gì?")
+
+    def found() -> list[tuple[str, int]]:
+        with app.test_request_context():
+            return [(h.document.source_type, h.document.source_id)
+                    for h in desk.ask("giay phep ban ruou vang nhap khau").hits]
+
+    assert ("business_question", question_id) not in found()
+    official = make_user(role="agency_official", agency="health")
+    with app.app_context():
+        question = db.session.get(BusinessQuestion, question_id)
+        cases.accept(question, _user(official), Level.NORMAL)
+        cases.resolve(question, _user(official), "Cần giấy phép bán lẻ rượu do Phòng Kinh tế cấp.")
+        db.session.commit()
+    assert ("business_question", question_id) in found()
