@@ -80,6 +80,3 @@ class ResponseForm(BaseForm):
     summary = TextAreaField(_l("Response summary"), validators=[DataRequired(REQUIRED), Length(max=20000)])
 
 
-class RateForm(BaseForm):
-    satisfied = RadioField(choices=choices([("1", "1"), ("0", "0")]), validators=[DataRequired(REQUIRED)])
-    comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=2000)])

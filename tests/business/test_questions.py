@@ -132,10 +132,10 @@ def test_public_only_once_answered_and_anonymous_when_asked(app, client, asker, 
     # The asker rates; a stranger may not.
     token = csrf_token(stranger, "/business/questions")
     assert stranger.post(f"/business/questions/{hidden}/rate",
-                         data={"csrf_token": token, "satisfied": "1"}).status_code == 403
+                         data={"csrf_token": token, "satisfied": "yes"}).status_code == 403
     token = csrf_token(owner, f"/business/questions/{hidden}")
     assert owner.post(f"/business/questions/{hidden}/rate",
-                      data={"csrf_token": token, "satisfied": "1"}).status_code == 303
+                      data={"csrf_token": token, "satisfied": "yes"}).status_code == 303
     with app.app_context():
         assert db.session.get(BusinessQuestion, hidden).status == Status.CLOSED
 
@@ -239,3 +239,29 @@ def test_the_answer_desk_finds_an_answered_business_question(app, asker, make_us
         cases.resolve(question, _user(official), "Cần giấy phép bán lẻ rượu do Phòng Kinh tế cấp.")
         db.session.commit()
     assert ("business_question", question_id) in found()
+
+
+def test_the_asker_can_reopen_once_and_a_bad_rating_keeps_the_page(app, client, asker, make_user, login):
+    official = make_user(role="agency_official", agency="health")
+    question_id = _ask(app, asker)
+    _answer(app, question_id, official)
+    login(client, asker[0])
+    client.set_cookie("lang", "en")
+    page = client.get(f"/business/questions/{question_id}").get_data(as_text=True)
+    assert f'action="/business/questions/{question_id}/reopen"' in page
+    token = csrf_token(client, f"/business/questions/{question_id}")
+    bad = client.post(f"/business/questions/{question_id}/rate", data={"csrf_token": token, "comment": "Chưa rõ"})
+    assert bad.status_code == 422 and "Chưa rõ</textarea>" in bad.get_data(as_text=True)
+    empty = client.post(f"/business/questions/{question_id}/reopen", data={"csrf_token": token, "reason": " "})
+    assert empty.status_code == 422
+    sent = client.post(f"/business/questions/{question_id}/reopen", data={"csrf_token": token,
+                                                                         "reason": "Chưa nói thời hạn"})
+    assert sent.status_code == 303
+    with app.app_context():
+        question = db.session.get(BusinessQuestion, question_id)
+        assert (question.status, question.reopened) == (Status.ACCEPTED, True)
+    stranger = app.test_client()
+    login(stranger, make_user())
+    assert stranger.post(f"/business/questions/{question_id}/reopen",
+                         data={"csrf_token": csrf_token(stranger, "/business/questions"),
+                               "reason": "x"}).status_code in (403, 404)
