@@ -56,4 +56,9 @@ def init_app(app: Flask) -> None:
         if isinstance(e, HTTPException):
             return _http(e)
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        # The failed request's transaction must not break the error page's own queries
+        # (a session left in "pending rollback" would fail again while rendering it).
+        from app.core.database import db
+
+        db.session.rollback()
         return render_error(InternalServerError.code)

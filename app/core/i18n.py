@@ -29,8 +29,33 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "..", "translations")
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.filters["date"] = format_date
-    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = date_text
+    app.jinja_env.filters["datetime"] = datetime_text
+
+
+# Short dates with four-digit years, in every locale: CLDR's short Vietnamese date writes
+# "31/12/99", which reads as 1999 (issue 11, point 7: one format, four-digit years).
+SHORT_DATE = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+SHORT_DATETIME = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy, HH:mm"}
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "vi"
+
+
+def date_text(value, format: str = "medium") -> str:  # noqa: A002 (Flask-Babel's name)
+    """``format_date`` with the short format carrying a four-digit year (Hanoi time)."""
+    if format == "short":
+        format = SHORT_DATE.get(_language(), SHORT_DATE["vi"])
+    return format_date(value, format)
+
+
+def datetime_text(value, format: str = "medium") -> str:  # noqa: A002
+    """``format_datetime`` (in Hanoi time) with the short format carrying a four-digit year."""
+    if format == "short":
+        format = SHORT_DATETIME.get(_language(), SHORT_DATETIME["vi"])
+    return format_datetime(value, format)
 
 
 def _escaped_html(self: LazyString) -> Markup:
