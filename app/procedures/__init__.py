@@ -8,7 +8,7 @@ health_bp = Blueprint("healthbook", __name__, url_prefix="/health-book")
 
 
 def init_app(app) -> None:
-    from app.procedures import kind, routes  # noqa: F401  (registers the case kind and the views)
+    from app.procedures import kind, routes, tasks  # noqa: F401  (the case kind, the views, the jobs)
     from app.procedures.permissions import can_edit_some_procedure
 
     app.jinja_env.globals["can_edit_some_procedure"] = can_edit_some_procedure

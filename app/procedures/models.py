@@ -95,14 +95,21 @@ class ProcedureComplaint(Case):
 
 
 class ComplaintAttachment(db.Model):
-    """A photo (re-encoded, no metadata) or a PDF (checked) attached to a complaint."""
+    """A photo (re-encoded, no metadata) or a PDF (checked) attached to a complaint.
+
+    Stored as soon as it is checked: a draft (no complaint yet) belongs to its ``owner`` and is
+    named in the form by its unguessable ``token``, so a form that fails validation keeps it;
+    drafts never filed are purged after a day (:mod:`app.procedures.tasks`).
+    """
 
     __tablename__ = "complaint_attachments"
     __table_args__ = (sa.CheckConstraint("content_type IN ('image/jpeg', 'application/pdf')", name="content_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(
+    complaint_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("procedure_complaints.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(43), unique=True)
     position: Mapped[int] = mapped_column(default=0)
     content_type: Mapped[str] = mapped_column(sa.String(40))
     key: Mapped[str] = mapped_column(sa.String(200))
@@ -111,7 +118,7 @@ class ComplaintAttachment(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    complaint: Mapped[ProcedureComplaint] = relationship(back_populates="attachments")
+    complaint: Mapped[ProcedureComplaint | None] = relationship(back_populates="attachments")
 
     @property
     def is_pdf(self) -> bool:

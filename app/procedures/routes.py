@@ -6,6 +6,7 @@ import uuid
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -16,6 +17,7 @@ from app.cases.display import unit_name
 from app.cases.messages import workflow_message
 from app.cases.workflow import Action, WorkflowError, allowed_actions
 from app.core.htmx import redirect_to, render
+from app.core.ids import arg_id
 from app.core.ratelimit import limiter
 from app.core.storage import get_storage
 from app.extensions import db
@@ -52,7 +54,7 @@ def catalogue():
     field = request.args.get("field") or None
     filters = services.CatalogueFilters(
         field=field if field in services.FIELDS else None,
-        agency_id=request.args.get("agency", type=int),
+        agency_id=request.args.get("agency", type=arg_id),
         query=request.args.get("q", "").strip()[:200],
     )
     procedures = services.catalogue(filters)
@@ -150,49 +152,76 @@ def new_complaint():
     form = ComplaintForm(procedure_ids={p.id for p in procedures})
     if request.method == "GET":
         form.submission_id.data = str(uuid.uuid4())
-        form.procedure.data = request.args.get("procedure", type=int)
+        form.procedure.data = request.args.get("procedure", type=arg_id)
         return render("procedures/complaint_new.html", form=form, procedures=procedures, file_errors=[],
-                      max_files=MAX_ATTACHMENTS)
+                      drafts=[], max_files=MAX_ATTACHMENTS)
     submission_id = form.valid_submission_id() or str(uuid.uuid4())
     existing = services.cases.find_submission(ProcedureComplaint, current_user.id, submission_id)
     if existing is not None:
         return redirect(url_for("procedures.show_complaint", complaint_id=existing.id), code=303)
     form_ok = form.validate()
-    checked, file_errors = _read_files(request.files.getlist("files"))
+    attachments, file_errors = _collect_files()
     if form_ok and not file_errors:
         procedure = db.session.get(Procedure, form.procedure.data)
         complaint, created = services.file_complaint(current_user, submission_id, services.NewComplaint(
             procedure=procedure, file_number=form.file_number.data or "", description=form.description.data,
-            files=checked))
+            attachments=attachments))
         if created:
             flash(_("Your complaint #%(id)s was sent to %(unit)s.", id=complaint.id, unit=unit_name(complaint)),
                   "success")
         return redirect(url_for("procedures.show_complaint", complaint_id=complaint.id), code=303)
+    # The files already stored must outlive this failed attempt: the citizen does not choose
+    # them again.
+    db.session.commit()
     response = render("procedures/complaint_new.html", form=form, procedures=procedures, file_errors=file_errors,
-                      max_files=MAX_ATTACHMENTS)
+                      drafts=attachments, max_files=MAX_ATTACHMENTS, size_label=size_label)
     response.status_code = invalid_status()
     return response
 
 
-def _read_files(files) -> tuple[list, list[str]]:
-    """Every file checked by content; nothing stored yet. Too many files refuse them all."""
-    files = [f for f in files if f and getattr(f, "filename", None)]
-    if len(files) > MAX_ATTACHMENTS:
-        return [], [_("A complaint can have at most %(num)d attachments: choose again.", num=MAX_ATTACHMENTS)]
+def size_label(size: int) -> str:
+    """A file's size for people: whole kilobytes, or megabytes with one decimal (in the locale)."""
+    if size < 1024 * 1024:
+        return _("%(num)s KB", num=format_decimal(max(1, -(-size // 1024))))
+    return _("%(num)s MB", num=format_decimal(round(size / (1024 * 1024), 1)))
+
+
+def _collect_files() -> tuple[list[ComplaintAttachment], list[str]]:
+    """Attachments kept from an earlier attempt (the user's own drafts, minus those ticked
+    “Remove”) plus the new files, each checked by content and stored as a draft.
+
+    The new files are counted first: too many and none is read or stored. A bad file costs
+    only itself: the good ones are kept and listed back with the form.
+    """
+    removed = set(request.form.getlist("remove_file"))
+    drafts = services.draft_attachments(current_user, request.form.getlist("file_token"))
+    services.discard_drafts(d for d in drafts if d.token in removed)
+    kept = [d for d in drafts if d.token not in removed]
+    files = [f for f in request.files.getlist("files") if f and getattr(f, "filename", None)]
+    if len(kept) + len(files) > MAX_ATTACHMENTS:
+        if files:
+            message = ngettext("A complaint can have at most %(num)d attachment. None of the new files were "
+                               "kept: choose again.",
+                               "A complaint can have at most %(num)d attachments. None of the new files were "
+                               "kept: choose again.", MAX_ATTACHMENTS)
+        else:
+            message = ngettext("A complaint can have at most %(num)d attachment. Tick “Remove” on the ones to "
+                               "leave out.",
+                               "A complaint can have at most %(num)d attachments. Tick “Remove” on the ones to "
+                               "leave out.", MAX_ATTACHMENTS)
+        return kept, [message]
     limit = max(current_app.config["PHOTO_MAX_BYTES"], current_app.config.get("COMPLAINT_PDF_MAX_BYTES") or 0,
                 10 * 1024 * 1024)
-    checked, errors = [], []
+    stored, errors = [], []
     for number, upload in enumerate(files, start=1):
         data = upload.stream.read(limit + 1)
         try:
             if len(data) > limit:
                 raise AttachmentError("too_large", _("This file is too large."))
-            checked.append(check_file(data))
+            stored.append(services.store_attachment(current_user, check_file(data)))
         except AttachmentError as e:
             errors.append(_("Attachment %(num)d: %(problem)s", num=number, problem=e.message))
-    if errors:
-        errors.append(_("Please choose your files again."))
-    return checked, errors
+    return kept + stored, errors
 
 
 def _complaint_or_404(complaint_id: int) -> ProcedureComplaint:
@@ -265,7 +294,8 @@ def reopen_complaint(complaint_id: int):
 @login_required
 def complaint_attachment(attachment_id: int):
     item = db.session.get(ComplaintAttachment, attachment_id)
-    if item is None or not permissions.can_view_complaint(current_user, item.complaint):
+    # A draft (not filed yet) is served to no one: the form lists it by kind and size only.
+    if item is None or item.complaint is None or not permissions.can_view_complaint(current_user, item.complaint):
         abort(404)
     try:
         data = get_storage().open(item.key)

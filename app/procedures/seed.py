@@ -168,5 +168,5 @@ def seed_demo_complaint(citizen, procedure_code: str = "marriage") -> bool:
         procedure=procedure, file_number="HS-000123",
         description="Hồ sơ đăng ký kết hôn nộp từ thứ Hai, hẹn trả trong ngày nhưng đến nay chưa có kết quả; "
                     "cán bộ yêu cầu bổ sung giấy xác nhận không có trong danh mục hồ sơ.",
-        files=[]))
+        attachments=[]))
     return created

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -12,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
 from app.cases import services as cases
+from app.core.database import after_commit
 from app.core.models import utcnow
 from app.core.storage import get_storage, validate_key
 from app.core.text import fold
@@ -109,36 +113,74 @@ def save_procedure(procedure: Procedure, editor, values: dict) -> list[str]:
 
 # --- complaints ---------------------------------------------------------------------------
 
+# Drafts (attachments stored for a form not sent yet) are kept this long for a retry.
+DRAFT_ATTACHMENT_HOURS = 24
+
+
+def store_attachment(owner, checked: CheckedFile) -> ComplaintAttachment:
+    """Store a checked file as the owner's draft attachment (no complaint yet)."""
+    suffix = "pdf" if checked.content_type == "application/pdf" else "jpg"
+    key = validate_key(f"complaints/{utcnow():%Y/%m}/{uuid.uuid4().hex}.{suffix}")
+    get_storage().save(key, checked.data, checked.content_type)
+    item = ComplaintAttachment(
+        owner_id=owner.id, token=secrets.token_urlsafe(32), content_type=checked.content_type, key=key,
+        size=len(checked.data), pages=checked.pages, sha256=checked.sha256, created_at=utcnow())
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def draft_attachments(owner, tokens: Iterable[str]) -> list[ComplaintAttachment]:
+    """The owner's own drafts among ``tokens``, in the given order; anyone else's are ignored."""
+    tokens = [t for t in dict.fromkeys(tokens) if t and len(t) <= 43]
+    if not tokens:
+        return []
+    found = {a.token: a for a in db.session.scalars(sa.select(ComplaintAttachment).where(
+        ComplaintAttachment.token.in_(tokens), ComplaintAttachment.owner_id == owner.id,
+        ComplaintAttachment.complaint_id.is_(None)))}
+    return [found[t] for t in tokens if t in found]
+
+
+def discard_drafts(drafts: Iterable[ComplaintAttachment]) -> None:
+    """Delete drafts, their files once the deletion is committed."""
+    storage = get_storage()
+    for item in drafts:
+        db.session.delete(item)
+        after_commit(lambda key=item.key: storage.delete(key))
+
+
+def purge_draft_attachments(older_than: timedelta = timedelta(hours=DRAFT_ATTACHMENT_HOURS)) -> int:
+    """Drop drafts of forms never sent, older than ``older_than``; their files go after commit."""
+    stale = db.session.scalars(sa.select(ComplaintAttachment).where(
+        ComplaintAttachment.complaint_id.is_(None), ComplaintAttachment.created_at < utcnow() - older_than)).all()
+    discard_drafts(stale)
+    return len(stale)
+
+
 @dataclass
 class NewComplaint:
     procedure: Procedure
     file_number: str
     description: str
-    files: list[CheckedFile]
+    attachments: Sequence[ComplaintAttachment] = ()
 
 
 def file_complaint(user, submission_id: str, new: NewComplaint) -> tuple[ProcedureComplaint, bool]:
-    """File the complaint through the case engine (routed to the procedure's agency); the
-    attachments are stored only for a new case, never twice for a retried submission."""
+    """File the complaint through the case engine (routed to the procedure's agency); the draft
+    attachments are attached only to a new case, never twice for a retried submission."""
     complaint = ProcedureComplaint(requester_id=user.id, submission_id=submission_id, source="web",
                                    procedure_id=new.procedure.id, procedure=new.procedure,
                                    file_number=new.file_number.strip(), description=new.description.strip())
     complaint, created = cases.file_case(complaint, user)
     if created:
-        storage = get_storage()
-        for position, checked in enumerate(new.files):
-            suffix = "pdf" if checked.content_type == "application/pdf" else "jpg"
-            key = validate_key(f"complaints/{utcnow():%Y/%m}/{_token()}.{suffix}")
-            storage.save(key, checked.data, checked.content_type)
-            db.session.add(ComplaintAttachment(
-                complaint_id=complaint.id, position=position, content_type=checked.content_type, key=key,
-                size=len(checked.data), pages=checked.pages, sha256=checked.sha256, created_at=utcnow()))
+        for position, item in enumerate(new.attachments):
+            if item.owner_id != user.id or item.complaint_id is not None:
+                continue
+            item.complaint_id = complaint.id
+            item.position = position
         db.session.flush()
+        db.session.expire(complaint, ["attachments"])
     return complaint, created
-
-
-def _token() -> str:
-    return uuid.uuid4().hex
 
 
 def complaints_of(user) -> list[ProcedureComplaint]:

@@ -113,7 +113,9 @@ def upgrade():
 
     op.create_table('complaint_attachments',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=43), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('content_type', sa.String(length=40), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
@@ -126,9 +128,14 @@ def upgrade():
     sa.ForeignKeyConstraint(['complaint_id'], ['procedure_complaints.id'],
                             name=op.f('fk_complaint_attachments_complaint_id_procedure_complaints'),
                             ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_attachments'))
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_complaint_attachments_owner_id_users'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_attachments')),
+    sa.UniqueConstraint('token', name=op.f('uq_complaint_attachments_token'))
     )
     op.create_index(op.f('ix_complaint_attachments_complaint_id'), 'complaint_attachments', ['complaint_id'],
+                    unique=False)
+    op.create_index(op.f('ix_complaint_attachments_owner_id'), 'complaint_attachments', ['owner_id'],
                     unique=False)
 
     op.create_table('faq_entries',
@@ -197,6 +204,7 @@ def downgrade():
         op.execute("DROP FUNCTION IF EXISTS answer_unaccent(text)")
     op.drop_table('citizen_questions')
     op.drop_table('faq_entries')
+    op.drop_index(op.f('ix_complaint_attachments_owner_id'), table_name='complaint_attachments')
     op.drop_index(op.f('ix_complaint_attachments_complaint_id'), table_name='complaint_attachments')
     op.drop_table('complaint_attachments')
     op.drop_index(op.f('ix_procedure_complaints_procedure_id'), table_name='procedure_complaints')
