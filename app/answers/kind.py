@@ -29,6 +29,11 @@ class QuestionType(CaseType):
     public = False
     console_partial = "answers/_case_details.html"
 
+    def name(self, case) -> str:
+        from flask_babel import gettext
+
+        return gettext("Citizen question #%(num)d", num=case.id)
+
     def route(self, case: CitizenQuestion) -> Unit:
         return Unit(UnitType.AGENCY, case.topic_agency_id)
 

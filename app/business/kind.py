@@ -68,6 +68,11 @@ class BusinessQuestionType(CaseType):
     public = True
     console_partial = "business/_case_details.html"
 
+    def name(self, case) -> str:
+        from flask_babel import gettext
+
+        return gettext("Business question #%(num)d", num=case.id)
+
     def inbox_conditions(self, args) -> tuple[list, dict]:
         """``?kind=business_question`` narrows the console inbox to business questions."""
         if args.get("kind") != self.kind:

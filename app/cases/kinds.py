@@ -94,6 +94,12 @@ class CaseType:
 
     # --- words and links ----------------------------------------------------------------
 
+    def name(self, case: Case) -> str:
+        """The case's name with its number, in the current locale ("Report #12", "Complaint #7")."""
+        from flask_babel import gettext
+
+        return gettext("Case #%(num)d", num=case.id)
+
     def title(self, case: Case) -> str:
         """A short name for the case in lists and notifications, e.g. ``"#12 Ổ gà"``."""
         return f"#{case.id} {self.subject(case)}"

@@ -141,7 +141,7 @@ def accept_report(report_id: int):
     else:
         if _is_row_request(report):
             return _row(report)
-        flash(_("Report #%(num)d accepted.", num=report.id), "success")
+        flash(_("%(case)s accepted.", case=case_type(report).name(report)), "success")
     return redirect_to(_next_or(url_for("console.show_report", report_id=report.id)))
 
 
@@ -213,7 +213,7 @@ def transfer_report(report_id: int):
         flash(workflow_message(e.code), "error")
         return _back_to_report(report)
     unit = form.ward.name if form.ward is not None else form.agency.display_name(get_locale().language)
-    flash(_("Report #%(num)d was transferred to %(unit)s.", num=report.id, unit=unit), "success")
+    flash(_("%(case)s was transferred to %(unit)s.", case=case_type(report).name(report), unit=unit), "success")
     if can_handle_case(current_user, report):
         return _back_to_report(report)
     # It has left the official's units: back to what is still theirs.
@@ -229,7 +229,7 @@ def reject_report(report_id: int):
         return _handling_page(report, invalid_status(), reject=form)
     return _done(report, lambda: cases.reject(report, current_user, form.reason.data, form.text.data or "",
                                                  duplicate_of=form.duplicate),
-                 _("Report #%(num)d rejected.", num=report.id))
+                 _("%(case)s rejected.", case=case_type(report).name(report)))
 
 
 @bp.post("/reports/<int:report_id>/resolve")
@@ -251,7 +251,7 @@ def resolve_report(report_id: int):
         db.session.commit()
         return _handling_page(report, invalid_status(), resolve=form, drafts=drafts)
     return _done(report, lambda: cases.resolve(report, current_user, form.answer.data, drafts),
-                 _("Report #%(num)d resolved: the citizen will be notified.", num=report.id))
+                 _("%(case)s resolved: the citizen will be notified.", case=case_type(report).name(report)))
 
 
 def _result_photos() -> tuple[list, list[str]]:

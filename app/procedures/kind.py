@@ -30,6 +30,11 @@ class ComplaintType(CaseType):
     public = False
     console_partial = "procedures/_case_details.html"
 
+    def name(self, case) -> str:
+        from flask_babel import gettext
+
+        return gettext("Procedure complaint #%(num)d", num=case.id)
+
     def _procedure(self, case: ProcedureComplaint) -> Procedure:
         return case.procedure or db.session.get(Procedure, case.procedure_id)
 

@@ -96,6 +96,11 @@ class ReportType(CaseType):
 
         return self._category(case).display_name(locale())
 
+    def name(self, case: Report) -> str:
+        from flask_babel import gettext
+
+        return gettext("Report #%(num)d", num=case.id)
+
     def submitted_text(self, unit: str) -> str:
         from flask_babel import gettext
 
