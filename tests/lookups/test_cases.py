@@ -43,7 +43,7 @@ def test_a_bus_pass_needs_level_two(client, people, login):
     assert client.post("/lookups/bus-pass/new", data={}).status_code in (400, 403)
 
 
-def test_a_bus_pass_goes_through_the_engine_and_shows_a_qr_when_approved(app, client, people, login):
+def test_a_bus_pass_goes_through_the_engine_and_shows_a_qr_when_approved(app, client, people, login, sample_network):
     from app.auth.models import User
     from app.notifications.models import Notification
 
