@@ -80,6 +80,16 @@ MESSAGES = {
     "not_zip": _l("The file is not a ZIP archive"),
 }
 
+# Names of the counts an import keeps (GtfsFeed.counts), for people rather than tables.
+COUNT_LABELS = {
+    "agencies": _l("operators"),
+    "stops": _l("stops"),
+    "routes": _l("routes"),
+    "trips": _l("trips"),
+    "stop_times": _l("stop times"),
+    "services": _l("service calendars"),
+}
+
 
 def plain(text) -> str:
     """A lazy message in the reader's language; the English text outside a request (commands)."""

@@ -177,9 +177,26 @@ def verify_ticket():
     code = request.args.get("code", "")
     ticket = airport.verify_code(code) if code else None
     status = 200 if ticket is not None or not code else 400
-    response = make_response(render("lookups/verify.html", code=code, ticket=ticket), status)
+    verdict = airport.verdict(ticket) if ticket is not None else None
+    response = make_response(render("lookups/verify.html", code=code, ticket=ticket, verdict=verdict,
+                                    can_board=permissions.can_manage_transport(current_user)), status)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/airport/verify/board")
+@require(permissions.can_manage_transport)
+def board_ticket():
+    """An inspector marks a ticket boarded; a second scan then shows it as already used."""
+    code = (request.form.get("code") or "")[:300]
+    ticket = airport.verify_code(code)
+    if ticket is None:
+        abort(404)
+    if airport.board(ticket, current_user):
+        flash(_("Boarding recorded."), "success")
+    else:
+        flash(_("This ticket cannot be used for boarding."), "error")
+    return redirect_to(url_for("lookups.verify_ticket", code=code))
 
 
 # --- parking ------------------------------------------------------------------------------
@@ -374,8 +391,11 @@ def verify_bus_pass():
     code = request.args.get("code", "")
     application = services.verify_pass_code(code) if code else None
     status = 200 if application is not None or not code else 400
+    # The holder's name, month, route and priority group show to whoever scans; the portrait only
+    # to transport officials (inspectors), who may open it (can_view_case: they handle the case).
+    show_portrait = application is not None and permissions.can_view_case(current_user, application)
     response = make_response(render("lookups/verify_pass.html", code=code, application=application,
-                                    groups=PRIORITY_GROUPS), status)
+                                    groups=PRIORITY_GROUPS, show_portrait=show_portrait), status)
     response.headers["Cache-Control"] = "no-store"
     return response
 

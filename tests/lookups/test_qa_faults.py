@@ -12,7 +12,6 @@ from app.extensions import db
 from app.lookups.models import AirportTrip, BusPassApplication
 from tests.conftest import csrf_token
 from tests.lookups.test_cases import _file_pass, people, school  # noqa: F401 (fixtures)
-from tests.reports.conftest import photo_bytes
 
 
 def _uploads(app) -> int:
@@ -58,7 +57,7 @@ def test_airport_trips_refuse_past_absurd_and_bad_numbers(app, client, people, l
     for departs in ("0001-01-01 00:00", "9999-12-31 23:59", "2020-01-01 08:00", "٢٠٩٩-01-01 08:00"):
         assert _add_trip(client, departs_at=departs).status_code == 200
     page = _add_trip(client, seats_total="-5").get_data(as_text=True)
-    assert "1 to 80 seats." in page and "YYYY-MM-DD HH:MM" not in page.split("<main")[-1].split("<form")[0]
+    assert "Từ 1 đến 80 ghế." in page and "giờ Hà Nội." not in page.split("<main")[-1].split("<form")[0]
     assert _add_trip(client, seats_total="٣٠").status_code == 200
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AirportTrip)) == 0
@@ -86,3 +85,38 @@ def test_query_ids_and_coordinates_take_ascii_digits_only(client):
     assert client.get("/lookups/parking?ward=²").status_code == 200
     assert client.get("/lookups/schools?ward=99999999999999999").status_code == 200
     assert client.get("/lookups/bus/nearby?lat=٢١&lon=105.8").status_code == 200
+
+
+def test_a_departed_or_boarded_ticket_does_not_verify_as_valid(app, client, people, login):  # noqa: F811
+    from datetime import UTC, datetime
+
+    from app.auth.models import User
+    from app.lookups import airport
+    from app.lookups.models import AirportTicket
+
+    with app.app_context(), app.test_request_context():
+        soon = AirportTrip(route_name="86", origin="A", destination="B", seats_total=10,
+                           departs_at=datetime.now(UTC) + timedelta(hours=3))
+        gone = AirportTrip(route_name="86", origin="A", destination="B", seats_total=10,
+                           departs_at=datetime.now(UTC) - timedelta(hours=3))
+        db.session.add_all([soon, gone])
+        db.session.flush()
+        citizen = db.session.get(User, people["citizen"])
+        ok = AirportTicket(trip_id=soon.id, user_id=citizen.id, seats=1, status="booked")
+        old = AirportTicket(trip_id=gone.id, user_id=citizen.id, seats=1, status="booked")
+        db.session.add_all([ok, old])
+        db.session.commit()
+        ok_code, old_code = airport.ticket_code(ok), airport.ticket_code(old)
+    page = client.get("/lookups/airport/verify", query_string={"code": old_code}).get_data(as_text=True)
+    assert "đã khởi hành" in page and "Vé hợp lệ" not in page
+    valid = client.get("/lookups/airport/verify", query_string={"code": ok_code}).get_data(as_text=True)
+    assert "Vé hợp lệ" in valid
+    login(client, people["citizen"])
+    token = csrf_token(client, "/lookups/airport")
+    assert client.post("/lookups/airport/verify/board", data={"csrf_token": token, "code": ok_code}).status_code == 403
+    login(client, people["transport"])
+    token = csrf_token(client, "/lookups/manage/")
+    assert client.post("/lookups/airport/verify/board", data={"code": ok_code}).status_code == 400
+    client.post("/lookups/airport/verify/board", data={"csrf_token": token, "code": ok_code})
+    page = client.get("/lookups/airport/verify", query_string={"code": ok_code}).get_data(as_text=True)
+    assert "Đã sử dụng" in page and "Vé hợp lệ" not in page
