@@ -102,3 +102,35 @@ def verify_code(code: str) -> AirportTicket | None:
     if ticket is None or ticket.seats != data.get("s") or ticket.trip_id != data.get("d"):
         return None
     return ticket
+
+
+DEPARTED_AFTER = timedelta(minutes=30)
+
+
+def verdict(ticket: AirportTicket, now: datetime | None = None) -> str:
+    """What an inspector's scan says: ``valid``, ``cancelled``, ``used`` (boarded already) or
+    ``departed`` (the trip left more than :data:`DEPARTED_AFTER` ago; times are UTC-aware, so
+    this is the same moment as in Hanoi)."""
+    now = now or utcnow()
+    if ticket.status == "cancelled":
+        return "cancelled"
+    if ticket.boarded_at is not None:
+        return "used"
+    if now > ticket.trip.departs_at + DEPARTED_AFTER:
+        return "departed"
+    return "valid"
+
+
+def board(ticket: AirportTicket, inspector) -> bool:
+    """Mark a valid ticket boarded, once (a conditional UPDATE: two scans cannot both board)."""
+    if verdict(ticket) != "valid":
+        return False
+    tickets = AirportTicket.__table__
+    flipped = db.session.execute(sa.update(tickets).where(
+        tickets.c.id == ticket.id, tickets.c.status == "booked", tickets.c.boarded_at.is_(None))
+        .values(boarded_at=utcnow()))
+    db.session.expire_all()
+    if flipped.rowcount != 1:
+        return False
+    audit.record("airport_ticket.boarded", ticket, actor=inspector)
+    return True

@@ -18,8 +18,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.core.dates import parse_day
 from app.core.text import ForbiddenCharacterError, normalize_text
 from app.extensions import db
+from app.lookups.fields import ascii_float
 from app.lookups.gtfs import plain
 from app.lookups.models import ExamScore
 
@@ -37,7 +39,7 @@ SUBJECTS = {
     "technology": _l("Technology"),
 }
 REQUIRED = ("candidate_number", "full_name", "birth_date")
-CANDIDATE = re.compile(r"^\d{8}$")
+CANDIDATE = re.compile(r"^[0-9]{8}$")
 BATCH = 5000
 MAX_ERRORS = 200
 
@@ -73,9 +75,12 @@ class ImportResult:
 
 
 def parse_date(text: str) -> date | None:
+    """DD/MM/YYYY or YYYY-MM-DD, digits 0-9, within app.core.dates' range."""
+    if not text.isascii():
+        return None
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, fmt).date()
+            return parse_day(datetime.strptime(text, fmt).date())
         except ValueError:
             continue
     return None
@@ -85,9 +90,8 @@ def _score(text: str) -> float | None | bool:
     """A score, None for an empty cell, False when unreadable."""
     if text == "":
         return None
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
+    value = ascii_float(text.replace(",", "."))
+    if value is None:
         return False
     if not 0 <= value <= 10 or (value * 4) != int(value * 4):
         return False

@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.text import fold, normalize_text
 from app.extensions import db
+from app.lookups.fields import INTEGER, ascii_float
 from app.lookups.models import (
     BusRoute,
     BusService,
@@ -52,7 +53,7 @@ REQUIRED_FIELDS = {
 HANOI_BOX = (20.5, 21.5, 105.2, 106.1)
 MAX_ISSUES = 200
 BATCH = 20_000
-_TIME = re.compile(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$")
+_TIME = re.compile(r"^([0-9]{1,3}):([0-5][0-9]):([0-5][0-9])$")
 
 MESSAGES = {
     "missing_file": _l("Required file is missing"),
@@ -77,6 +78,16 @@ MESSAGES = {
     "no_time": _l("Stop time without arrival or departure time: skipped"),
     "trip_without_stops": _l("Trip has fewer than two stop times: skipped"),
     "not_zip": _l("The file is not a ZIP archive"),
+}
+
+# Names of the counts an import keeps (GtfsFeed.counts), for people rather than tables.
+COUNT_LABELS = {
+    "agencies": _l("operators"),
+    "stops": _l("stops"),
+    "routes": _l("routes"),
+    "trips": _l("trips"),
+    "stop_times": _l("stop times"),
+    "services": _l("service calendars"),
 }
 
 
@@ -172,7 +183,7 @@ def _required(report: Report, name: str, line: int, row: dict, *fields: str) -> 
 
 
 def _date(text: str) -> date | None:
-    if len(text) != 8 or not text.isdigit():
+    if len(text) != 8 or not (text.isascii() and text.isdigit()):
         return None
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
@@ -261,9 +272,8 @@ def _load(archive: zipfile.ZipFile, names: set[str], feed: GtfsFeed, report: Rep
             continue  # stations and entrances: not served by trips here
         coords = []
         for fieldname, limit, code in (("stop_lat", 90, "bad_latitude"), ("stop_lon", 180, "bad_longitude")):
-            try:
-                value = float(row.get(fieldname) or "")
-            except ValueError:
+            value = ascii_float(row.get(fieldname))
+            if value is None:
                 report.error("stops.txt", line, fieldname, "bad_number", row.get(fieldname, ""))
                 continue
             if not -limit <= value <= limit:
@@ -299,6 +309,8 @@ def _load(archive: zipfile.ZipFile, names: set[str], feed: GtfsFeed, report: Rep
             report.error("routes.txt", line, "route_short_name", "missing_value")
             continue
         try:
+            if not INTEGER.fullmatch(row["route_type"] or ""):
+                raise ValueError(row["route_type"])
             route_type = int(row["route_type"])
         except ValueError:
             report.error("routes.txt", line, "route_type", "bad_number", row["route_type"])
@@ -403,7 +415,7 @@ def _load(archive: zipfile.ZipFile, names: set[str], feed: GtfsFeed, report: Rep
         if stop_pk is None:
             report.error("stop_times.txt", line, "stop_id", "unknown_stop", row["stop_id"])
         seq_text = row["stop_sequence"]
-        if not seq_text.isdigit():
+        if not (seq_text.isascii() and seq_text.isdigit()):
             report.error("stop_times.txt", line, "stop_sequence", "bad_number", seq_text)
             continue
         times = {}

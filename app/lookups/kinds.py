@@ -49,6 +49,11 @@ class BusPassType(CaseType):
     model = BusPassApplication
     console_partial = "lookups/_bus_pass_case.html"
 
+    def name(self, case) -> str:
+        from flask_babel import gettext
+
+        return gettext("Monthly bus pass application #%(num)d", num=case.id)
+
     def route(self, case):
         return _agency_unit(TRANSPORT)
 
@@ -72,6 +77,11 @@ class EnrollmentType(CaseType):
     kind = "enrollment"
     model = EnrollmentApplication
     console_partial = "lookups/_enrollment_case.html"
+
+    def name(self, case) -> str:
+        from flask_babel import gettext
+
+        return gettext("Enrollment application #%(num)d", num=case.id)
 
     def route(self, case):
         return _agency_unit(EDUCATION)

@@ -3,6 +3,7 @@ education (exam scores, schools). Each page is gated on the agency (city admins 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,9 @@ from flask_login import current_user
 from app.audit import services as audit
 from app.auth.decorators import require
 from app.core.clock import HANOI_TZ
+from app.core.dates import parse_day
 from app.core.htmx import redirect_to, render
+from app.core.models import utcnow
 from app.core.text import fold
 from app.extensions import db
 from app.lookups import bp, exams, gtfs, parking, permissions
@@ -141,18 +144,31 @@ def upload_exams():
     return render("lookups/exam_result.html", result=result)
 
 
+def parse_departure(text: str | None) -> datetime | None:
+    """``YYYY-MM-DD HH:MM`` (digits 0-9, Hanoi time) on a day of app.core.dates' range, or None."""
+    match = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}):([0-9]{2})", (text or "").strip(), re.ASCII)
+    day = parse_day(match.group(1)) if match else None
+    if day is None or int(match.group(2)) > 23 or int(match.group(3)) > 59:
+        return None
+    return datetime(day.year, day.month, day.day, int(match.group(2)), int(match.group(3)),
+                    tzinfo=ZoneInfo(HANOI_TZ))
+
+
 @bp.post("/manage/airport")
 @require(permissions.can_manage_transport)
 def add_trip():
     form = TripForm()
-    departs = None
-    if form.validate_on_submit():
-        try:
-            departs = datetime.strptime(form.departs_at.data, "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(HANOI_TZ))
-        except ValueError:
-            departs = None
+    if not form.validate_on_submit():
+        field_errors = [str(e) for f in (form.seats_total, form.price_vnd, form.route_name, form.origin,
+                                         form.destination) for e in f.errors]
+        flash(field_errors[0] if field_errors else _("Check the trip: every field is needed."), "error")
+        return redirect_to(url_for("lookups.manage"))
+    departs = parse_departure(form.departs_at.data)
     if departs is None:
-        flash(_("Check the trip: every field is needed, the time as YYYY-MM-DD HH:MM."), "error")
+        flash(_("Enter the departure as YYYY-MM-DD HH:MM, Hanoi time."), "error")
+        return redirect_to(url_for("lookups.manage"))
+    if departs <= utcnow():
+        flash(_("The departure must be later than now."), "error")
         return redirect_to(url_for("lookups.manage"))
     trip = AirportTrip(route_name=form.route_name.data, origin=form.origin.data, destination=form.destination.data,
                        departs_at=departs, seats_total=form.seats_total.data, price_vnd=form.price_vnd.data or 0)

@@ -21,6 +21,13 @@ from app.extensions import db
 class GtfsFeed(db.Model):
     __tablename__ = "gtfs_feeds"
 
+    @property
+    def count_labels(self) -> list[tuple[str, int]]:
+        """The counts of the import with translated names ("điểm dừng 23"), never table names."""
+        from app.lookups.gtfs import COUNT_LABELS
+
+        return [(str(COUNT_LABELS.get(k, k)), v) for k, v in (self.counts or {}).items()]
+
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(default=False, index=True)
@@ -150,6 +157,7 @@ class AirportTicket(db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default="booked")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    boarded_at: Mapped[datetime | None]
 
     trip: Mapped[AirportTrip] = relationship()
 
@@ -245,6 +253,19 @@ class EnrollmentApplication(Case):
     child_id_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
     school_ids: Mapped[list] = mapped_column(sa.JSON)
 
+    @property
+    def level_label(self) -> str:
+        from app.lookups.forms import LEVELS
+
+        return str(LEVELS.get(self.school_level, self.school_level))
+
+    @property
+    def school_names(self) -> list[str]:
+        """The chosen schools' names, in the parent's order."""
+        rows = {s.id: s.name for s in db.session.scalars(sa.select(School).where(
+            School.id.in_(self.school_ids or [0])))}
+        return [rows[i] for i in self.school_ids or [] if i in rows]
+
 
 # --- monthly bus pass ---------------------------------------------------------------------
 
@@ -265,3 +286,15 @@ class BusPassApplication(Case):
     portrait_key: Mapped[str] = mapped_column(sa.String(512))
     pickup_point: Mapped[str] = mapped_column(sa.String(40))
     month: Mapped[date]
+
+    @property
+    def priority_label(self) -> str:
+        from app.lookups.forms import PRIORITY_GROUPS
+
+        return str(PRIORITY_GROUPS.get(self.priority_group, self.priority_group))
+
+    @property
+    def pickup_label(self) -> str:
+        from app.lookups.forms import PICKUP_POINTS
+
+        return str(PICKUP_POINTS.get(self.pickup_point, self.pickup_point))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
@@ -14,11 +12,13 @@ from app.auth.decorators import login_required, require
 from app.cases.display import status_label
 from app.cases.models import Case
 from app.core.htmx import redirect_to, render
-from app.core.images import PhotoError
+from app.core.ids import arg_id
+from app.core.images import PhotoError, process_photo
 from app.core.ratelimit import limiter
 from app.core.storage import get_storage
 from app.extensions import db
 from app.lookups import airport, bp, exams, parking, permissions, services, transit
+from app.lookups.fields import ascii_float
 from app.lookups.forms import (
     LEVELS,
     PICKUP_POINTS,
@@ -47,11 +47,8 @@ def _point(prefix: str = "") -> tuple[float, float] | None:
     lon_text = request.args.get(f"{prefix}lon", "").strip().replace(",", ".")
     if not lat_text and not lon_text:
         lat_text, _sep, lon_text = request.args.get(f"{prefix}place", "").partition(",")
-    try:
-        lat, lon = float(lat_text), float(lon_text)
-    except ValueError:
-        return None
-    if not (math.isfinite(lat) and math.isfinite(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    lat, lon = ascii_float(lat_text), ascii_float(lon_text)
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
     return lat, lon
 
@@ -180,9 +177,26 @@ def verify_ticket():
     code = request.args.get("code", "")
     ticket = airport.verify_code(code) if code else None
     status = 200 if ticket is not None or not code else 400
-    response = make_response(render("lookups/verify.html", code=code, ticket=ticket), status)
+    verdict = airport.verdict(ticket) if ticket is not None else None
+    response = make_response(render("lookups/verify.html", code=code, ticket=ticket, verdict=verdict,
+                                    can_board=permissions.can_manage_transport(current_user)), status)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/airport/verify/board")
+@require(permissions.can_manage_transport)
+def board_ticket():
+    """An inspector marks a ticket boarded; a second scan then shows it as already used."""
+    code = (request.form.get("code") or "")[:300]
+    ticket = airport.verify_code(code)
+    if ticket is None:
+        abort(404)
+    if airport.board(ticket, current_user):
+        flash(_("Boarding recorded."), "success")
+    else:
+        flash(_("This ticket cannot be used for boarding."), "error")
+    return redirect_to(url_for("lookups.verify_ticket", code=code))
 
 
 # --- parking ------------------------------------------------------------------------------
@@ -190,8 +204,7 @@ def verify_ticket():
 @bp.get("/parking")
 def parking_search():
     point = _point()
-    ward_text = request.args.get("ward", "")
-    ward_id = int(ward_text) if ward_text.isdigit() and len(ward_text) < 10 else None
+    ward_id = request.args.get("ward", type=arg_id)
     vehicle = request.args.get("vehicle") if request.args.get("vehicle") in ("car", "motorbike", "bicycle") else None
     asked = point is not None or ward_id is not None
     found = parking.search(lat=point[0] if point else None, lon=point[1] if point else None, ward_id=ward_id,
@@ -235,8 +248,7 @@ def exam_scores():
 @bp.get("/schools")
 def schools():
     level = request.args.get("level") if request.args.get("level") in LEVELS else None
-    ward_text = request.args.get("ward", "")
-    ward_id = int(ward_text) if ward_text.isdigit() and len(ward_text) < 10 else None
+    ward_id = request.args.get("ward", type=arg_id)
     found = services.schools(level, ward_id) if (level or ward_id) else []
     ward_names = {w.id: w.name for w in _wards()}
     return render("lookups/schools.html", levels=LEVELS, level=level, ward_id=ward_id, schools=found,
@@ -304,25 +316,28 @@ def new_bus_pass():
         return make_response(*refused)
     form = BusPassForm()
     if request.method == "POST" and form.validate_on_submit():
-        portrait = request.files.get("portrait")
-        proof = request.files.get("proof")
         max_bytes = current_app.config["PHOTO_MAX_BYTES"]
-        keys: dict[str, str | None] = {"portrait": None, "proof": None}
-        for name, upload in (("portrait", portrait), ("proof", proof)):
+        # Check every photo (and the rest of the form) first; store only when all of it is right,
+        # so a refused form leaves no orphan photo behind.
+        photos: dict[str, object] = {"portrait": None, "proof": None}
+        for name in ("portrait", "proof"):
+            upload = request.files.get(name)
             if upload is None or not upload.filename:
                 continue
             data = upload.stream.read(max_bytes + 1)
             try:
                 if len(data) > max_bytes:
                     raise PhotoError("too_large", _("This photo is too large."))
-                keys[name] = services.store_photo(data, "buspass")
+                photos[name] = process_photo(data)
             except PhotoError:
                 getattr(form, name).errors = [_("This file is not a photo we can read (JPEG, PNG or WebP).")]
-        if keys["portrait"] is None and not form.portrait.errors:
+        if photos["portrait"] is None and not form.portrait.errors:
             form.portrait.errors = [_("Add a portrait photo.")]
-        if form.priority_group.data != "none" and keys["proof"] is None and not form.proof.errors:
+        if form.priority_group.data != "none" and photos["proof"] is None and not form.proof.errors:
             form.proof.errors = [_("Add a photo of the proof of your priority group.")]
         if not form.portrait.errors and not form.proof.errors:
+            keys = {name: services.store_processed(photo, "buspass") if photo is not None else None
+                    for name, photo in photos.items()}
             case, _created = services.file_bus_pass(
                 current_user, pass_type=form.pass_type.data, route_short_name=form.route_short_name.data or None,
                 priority_group=form.priority_group.data, pickup_point=form.pickup_point.data,
@@ -376,8 +391,11 @@ def verify_bus_pass():
     code = request.args.get("code", "")
     application = services.verify_pass_code(code) if code else None
     status = 200 if application is not None or not code else 400
+    # The holder's name, month, route and priority group show to whoever scans; the portrait only
+    # to transport officials (inspectors), who may open it (can_view_case: they handle the case).
+    show_portrait = application is not None and permissions.can_view_case(current_user, application)
     response = make_response(render("lookups/verify_pass.html", code=code, application=application,
-                                    groups=PRIORITY_GROUPS), status)
+                                    groups=PRIORITY_GROUPS, show_portrait=show_portrait), status)
     response.headers["Cache-Control"] = "no-store"
     return response
 

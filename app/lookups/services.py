@@ -25,7 +25,11 @@ CHILD_ID_CONTEXT = b"enrollment.child_id"
 
 def store_photo(data: bytes, prefix: str) -> str:
     """Re-encode (EXIF gone) and store a photo; raises ``PhotoError``. Returns its key."""
-    photo = process_photo(data)
+    return store_processed(process_photo(data), prefix)
+
+
+def store_processed(photo, prefix: str) -> str:
+    """Store a photo already checked and re-encoded by ``process_photo``; returns its key."""
     key = new_photo_key(prefix)
     get_storage().save(key, photo.data, photo.content_type)
     return key

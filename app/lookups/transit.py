@@ -79,6 +79,15 @@ def search_routes(query: str, limit: int = 50) -> list[BusRoute]:
     return routes[:limit]
 
 
+def route_exists(short_name: str) -> bool:
+    """Whether the active network has a route of that number (a pass for no route is refused)."""
+    feed_id = active_feed_id()
+    if feed_id is None:
+        return False
+    return db.session.scalar(sa.select(BusRoute.id).where(
+        BusRoute.feed_id == feed_id, BusRoute.short_name == short_name).limit(1)) is not None
+
+
 def get_route(route_pk: int) -> BusRoute | None:
     route = db.session.get(BusRoute, route_pk)
     if route is None or route.feed_id != active_feed_id():

@@ -61,6 +61,7 @@ def upgrade():
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_at', app.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('cancelled_at', app.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('boarded_at', app.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('booked', 'cancelled')", name=op.f('ck_airport_tickets_status')),
     sa.CheckConstraint('seats BETWEEN 1 AND 4', name=op.f('ck_airport_tickets_seats')),
     sa.ForeignKeyConstraint(['trip_id'], ['airport_trips.id'], name=op.f('fk_airport_tickets_trip_id_airport_trips')),

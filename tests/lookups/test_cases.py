@@ -43,7 +43,7 @@ def test_a_bus_pass_needs_level_two(client, people, login):
     assert client.post("/lookups/bus-pass/new", data={}).status_code in (400, 403)
 
 
-def test_a_bus_pass_goes_through_the_engine_and_shows_a_qr_when_approved(app, client, people, login):
+def test_a_bus_pass_goes_through_the_engine_and_shows_a_qr_when_approved(app, client, people, login, sample_network):
     from app.auth.models import User
     from app.notifications.models import Notification
 
@@ -90,7 +90,10 @@ def test_a_bus_pass_goes_through_the_engine_and_shows_a_qr_when_approved(app, cl
         from app.lookups import services
 
         good = services.pass_code(db.session.get(BusPassApplication, case_id))
-    assert client.get("/lookups/bus-pass/verify", query_string={"code": good}).status_code == 200
+    verified = client.get("/lookups/bus-pass/verify", query_string={"code": good})
+    assert verified.status_code == 200
+    holder = verified.get_data(as_text=True)
+    assert 'id="holder"' in holder and "Tuyến 02" in holder and "Học sinh, sinh viên" in holder
     # A changed character inside the signature (the last one may only carry padding bits).
     forged = good[:-6] + ("A" if good[-6] != "A" else "B") + good[-5:]
     assert client.get("/lookups/bus-pass/verify", query_string={"code": forged}).status_code == 400
