@@ -163,8 +163,8 @@ class AvailabilityForm(BaseForm):
 class TripForm(BaseForm):
     route_name = StringField(_l("Route"), filters=[_strip], validators=[DataRequired(_l("Enter the route.")),
                                                                         Length(max=120)])
-    origin = StringField(_l("Leaves from"), filters=[_strip], validators=[DataRequired(_l("Enter where it leaves from.")),
-                                                                   Length(max=200)])
+    origin = StringField(_l("Leaves from"), filters=[_strip],
+                         validators=[DataRequired(_l("Enter where it leaves from.")), Length(max=200)])
     destination = StringField(_l("Goes to"), filters=[_strip], validators=[DataRequired(_l("Enter where it goes.")),
                                                                       Length(max=200)])
     departs_at = StringField(_l("Departure (YYYY-MM-DD HH:MM, Hanoi time)"), filters=[_strip],
