@@ -16,6 +16,7 @@ from app.alerts.models import Alert, AlertKind, AlertStatus
 from app.auth.decorators import login_required
 from app.auth.permissions import is_city_admin
 from app.core.htmx import redirect_to, render
+from app.core.ids import to_id
 from app.core.models import utcnow
 from app.extensions import db
 from app.places.models import Ward
@@ -57,7 +58,7 @@ def _ward_arg() -> int | None:
     """The ward asked for, else the first ward the citizen subscribed to."""
     raw = request.args.get("ward")
     if raw is not None:
-        return int(raw) if raw.isdigit() else None
+        return to_id(raw)
     if current_user.is_authenticated:
         for sub in services.subscriptions(current_user):
             if sub.ward_id is not None:
@@ -100,7 +101,7 @@ def subscriptions():
     form = SubscriptionForm()
     form.ward.choices = choices([("city", gettext("The whole city"))] + [(str(w.id), w.name) for w in wards])
     if form.validate_on_submit():
-        ward_id = None if form.ward.data == "city" else int(form.ward.data)
+        ward_id = None if form.ward.data == "city" else to_id(form.ward.data)
         services.set_subscriptions(current_user, ward_id, set(form.kinds.data or ()))
         flash(gettext("Your alert subscriptions are saved."), "success")
         return redirect_to(url_for("alerts.subscriptions"))

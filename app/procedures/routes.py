@@ -16,6 +16,7 @@ from app.cases.display import unit_name
 from app.cases.messages import workflow_message
 from app.cases.workflow import Action, WorkflowError, allowed_actions
 from app.core.htmx import redirect_to, render
+from app.core.ids import arg_id
 from app.core.ratelimit import limiter
 from app.core.storage import get_storage
 from app.extensions import db
@@ -52,7 +53,7 @@ def catalogue():
     field = request.args.get("field") or None
     filters = services.CatalogueFilters(
         field=field if field in services.FIELDS else None,
-        agency_id=request.args.get("agency", type=int),
+        agency_id=request.args.get("agency", type=arg_id),
         query=request.args.get("q", "").strip()[:200],
     )
     procedures = services.catalogue(filters)
@@ -150,7 +151,7 @@ def new_complaint():
     form = ComplaintForm(procedure_ids={p.id for p in procedures})
     if request.method == "GET":
         form.submission_id.data = str(uuid.uuid4())
-        form.procedure.data = request.args.get("procedure", type=int)
+        form.procedure.data = request.args.get("procedure", type=arg_id)
         return render("procedures/complaint_new.html", form=form, procedures=procedures, file_errors=[],
                       max_files=MAX_ATTACHMENTS)
     submission_id = form.valid_submission_id() or str(uuid.uuid4())

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from app.auth.decorators import login_required, require
 from app.core.htmx import redirect_to, render
+from app.core.ids import to_id
 from app.extensions import db, limiter
 from app.places.models import Agency, Ward
 from app.reception import bp, permissions, services
@@ -152,13 +153,14 @@ def new_session():
         kind, _sep, unit_id = form.unit.data.partition(":")
         try:
             session = services.create_session(
-                current_user, ward_id=int(unit_id) if kind == "ward" else None,
-                agency_id=int(unit_id) if kind == "agency" else None, leader=form.leader.data,
+                current_user, ward_id=to_id(unit_id) if kind == "ward" else None,
+                agency_id=to_id(unit_id) if kind == "agency" else None, leader=form.leader.data,
                 place=form.place.data, day=form.day.data, topics=form.topics.data, slots=form.slots.data,
                 capacity=form.capacity.data, cancel_cutoff_hours=form.cancel_cutoff_hours.data or 0)
         except services.BookingError as error:
             db.session.rollback()
-            form.slots.errors = [services.message(error.code)]
+            field = form.day if error.code in ("in_past", "out_of_range") else form.slots
+            field.errors = [error.text]
         else:
             flash(_("The reception session is published."), "success")
             return redirect_to(url_for("reception.manage_session", session_id=session.id))

@@ -14,6 +14,7 @@ from app.auth.permissions import is_city_admin
 from app.cases.permissions import handled_units
 from app.core import questions as q
 from app.core.htmx import is_htmx, redirect_to, render
+from app.core.ids import to_id
 from app.core.text import ForbiddenCharacterError, normalize_text
 from app.extensions import db
 from app.places.models import Agency, Ward
@@ -167,7 +168,7 @@ def _unit_choices() -> list:
 
 def _unit_ids(value: str) -> tuple[int | None, int | None]:
     kind, _, number = value.partition(":")
-    return (int(number), None) if kind == "w" else (None, int(number))
+    return (to_id(number), None) if kind == "w" else (None, to_id(number))
 
 
 @bp.get("/manage")

@@ -127,3 +127,13 @@ def test_atom_feeds_parse_without_bozo(client, make_alert, path):
 
 def test_unknown_kind_feed_is_404(client):
     assert client.get("/alerts/kind/nope.atom").status_code == 404
+
+
+def test_feeds_and_documents_answer_their_404_in_xml(client, make_alert):
+    alert_id = make_alert(publish=False)
+    for path in ("/alerts/kind/x.atom", f"/alerts/{alert_id}.cap.xml", "/alerts/99999999999999999999.cap.xml"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.mimetype == "application/xml", path
+        root = etree.fromstring(response.data)
+        assert root.tag == "error" and root.get("code") == "404"

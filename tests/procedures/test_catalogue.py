@@ -106,3 +106,10 @@ def test_city_admins_edit_every_procedure_and_add_new_ones(app, client, procedur
     response = client.post("/procedures/new", data=data)
     assert response.status_code == 303
     assert "nuôi con nuôi" in client.get("/procedures?q=nuoi+con+nuoi").get_data(as_text=True)
+
+
+def test_ids_past_any_database_id_are_ignored_not_a_500(client, procedures, login, make_user):
+    assert client.get("/procedures", query_string={"agency": "99999999999999999999"}).status_code == 200
+    login(client, make_user())
+    response = client.get("/procedures/complaints/new", query_string={"procedure": "99999999999999999999"})
+    assert response.status_code in (200, 302, 303, 403)
