@@ -116,15 +116,31 @@ def _mask(match: re.Match) -> str:
     return prefix + "".join(out)
 
 
+# An e-mail address: a local part, an at sign (also the full-width one), a domain of labels ending
+# in a top-level part of letters. Spaces around the at sign are tolerated (“an @ gmail.com”).
+_EMAIL = re.compile(
+    r"(?<![\w.%+\-])(?P<first>\w)[\w.%+\-]*\s?[@\uff20]\s?"
+    r"(?:[^\W_](?:[\w\-]*[^\W_])?\.)+(?P<tld>[^\W\d_]{2,})(?![\w\-]|\.[^\W_])"
+)
+
+
+def _mask_email(match: re.Match) -> str:
+    # The first character and the top-level part say little about the person and let a reader
+    # see that an address was there: a•••@•••.com.
+    return f"{match.group('first')}{MASK * 3}@{MASK * 3}.{match.group('tld')}"
+
+
 def mask_personal_data(text: str | None) -> str:
-    """Phone numbers and 12-digit ID numbers in ``text`` with all but their last digits masked.
+    """Phone numbers and 12-digit ID numbers in ``text`` with all but their last digits masked,
+    e-mail addresses with all but their first character and top-level domain masked.
 
     For public pages and the API: people type their phone number into a description or a
     comment; the original stays in the database for the officials handling the report.
     """
     if not text:
         return ""
-    return _PERSONAL_NUMBER.sub(_mask, _ascii_digits(str(text)))
+    text = _EMAIL.sub(_mask_email, _ascii_digits(str(text)))
+    return _PERSONAL_NUMBER.sub(_mask, text)
 
 
 def _ascii_digits(text: str) -> str:
