@@ -17,6 +17,7 @@ from app.auth.decorators import login_required
 from app.auth.permissions import is_city_admin
 from app.core.htmx import redirect_to, render
 from app.core.ids import to_id
+from app.core.text import vi_sorted
 from app.core.models import utcnow
 from app.extensions import db
 from app.places.models import Ward
@@ -46,7 +47,7 @@ def _managed(alert_id: int) -> Alert:
 
 
 def _wards() -> list[Ward]:
-    return list(db.session.scalars(sa.select(Ward).where(Ward.active.is_(True)).order_by(Ward.name)))
+    return vi_sorted(db.session.scalars(sa.select(Ward).where(Ward.active.is_(True))))
 
 
 def _kind_arg() -> str | None:

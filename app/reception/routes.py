@@ -12,6 +12,7 @@ from flask_login import current_user
 from app.auth.decorators import login_required, require
 from app.core.htmx import redirect_to, render
 from app.core.ids import to_id
+from app.core.text import vi_sorted
 from app.extensions import db, limiter
 from app.places.models import Agency, Ward
 from app.reception import bp, permissions, services
@@ -128,12 +129,12 @@ def _unit_choices() -> list[tuple[str, str]]:
     from app.cases.display import locale
 
     if is_city_admin(current_user):
-        wards = db.session.scalars(sa.select(Ward).where(Ward.active).order_by(Ward.name)).all()
-        agencies = db.session.scalars(sa.select(Agency).where(Agency.active).order_by(Agency.name)).all()
+        wards = vi_sorted(db.session.scalars(sa.select(Ward).where(Ward.active)))
+        agencies = vi_sorted(db.session.scalars(sa.select(Agency).where(Agency.active)))
     else:
-        wards = db.session.scalars(sa.select(Ward).where(Ward.id.in_(sorted(current_user.ward_ids) or [-1]))).all()
-        agencies = db.session.scalars(sa.select(Agency).where(
-            Agency.id.in_(sorted(current_user.agency_ids) or [-1]))).all()
+        wards = vi_sorted(db.session.scalars(sa.select(Ward).where(Ward.id.in_(sorted(current_user.ward_ids) or [-1]))))
+        agencies = vi_sorted(db.session.scalars(sa.select(Agency).where(
+            Agency.id.in_(sorted(current_user.agency_ids) or [-1]))))
     return ([(f"ward:{w.id}", w.name) for w in wards]
             + [(f"agency:{a.id}", a.display_name(locale())) for a in agencies])
 

@@ -165,3 +165,22 @@ def test_email_addresses_are_masked(text, masked):
 @pytest.mark.parametrize("text", ["Gặp nhau @ 8 giờ", "@UBND_phuong", "giá 5@10.000đ", "file bao-cao.pdf"])
 def test_what_is_not_an_email_address_is_left_alone(text):
     assert mask_personal_data(text) == text
+
+
+def test_vietnamese_alphabetical_order():
+    from app.core.text import vi_sort_key
+
+    names = ["Xóa đăng ký thường trú", "Chứng thực bản sao", "Đăng ký khai sinh", "Cấp bản sao trích lục",
+             "Cấp đổi", "Cáp", "Cạp", "Cà", "Ca", "Cả", "Cã", "Cá", "Că", "Câ", "Da", "Đa", "dọn", "Bàn"]
+    assert sorted(names, key=vi_sort_key) == [
+        "Bàn", "Ca", "Cà", "Cả", "Cã", "Cá", "Că", "Câ", "Cáp", "Cạp", "Cấp bản sao trích lục", "Cấp đổi",
+        "Chứng thực bản sao", "Da", "Đa", "Đăng ký khai sinh", "dọn", "Xóa đăng ký thường trú"]
+    assert sorted(["ơ", "ô", "o"], key=vi_sort_key) == ["o", "ô", "ơ"]
+    assert sorted(["ư", "u"], key=vi_sort_key) == ["u", "ư"]
+
+
+def test_search_fold_makes_i_and_y_spellings_one():
+    from app.core.text import search_fold
+
+    assert search_fold("Đăng ký") == search_fold("dang ki") == "dang ky"
+    assert search_fold("Quí") == "quy" and search_fold("kim") == "kim" and search_fold("tiền") == "tien"
