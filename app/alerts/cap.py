@@ -3,9 +3,9 @@
 One ``<info>`` block per language: Vietnamese always, English only when the author wrote the
 headline and summary in English (CAP 1.2 does not require every language, and an ``en-US`` block
 carrying Vietnamese text would mislead the systems that pick a block by language).
-Descriptions are plain text: the Markdown of the body is rendered and stripped to its words. A city-wide alert has one ``<area>``
-for Hanoi (province code 01); an alert of some wards one ``<area>`` per ward, with the ward's
-official code as ``<geocode>``. Times carry the +07:00 offset, as CAP requires.
+Descriptions are plain text: the Markdown of the body is rendered and stripped to its words.
+A city-wide alert has one ``<area>`` for Hanoi (province code 01); an alert of some wards one
+``<area>`` per ward, with the ward's official code as ``<geocode>``. Times carry the +07:00 offset, as CAP requires.
 :func:`rule_problems` checks what the XML schema cannot.
 """
 

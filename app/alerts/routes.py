@@ -17,8 +17,8 @@ from app.auth.decorators import login_required
 from app.auth.permissions import is_city_admin
 from app.core.htmx import redirect_to, render
 from app.core.ids import to_id
-from app.core.text import vi_sorted
 from app.core.models import utcnow
+from app.core.text import vi_sorted
 from app.extensions import db
 from app.places.models import Ward
 

@@ -17,9 +17,9 @@ from app.cases.messages import workflow_message
 from app.cases.workflow import Action, WorkflowError, allowed_actions
 from app.core.htmx import redirect_to, render
 from app.core.ids import arg_id
-from app.core.text import vi_sorted
 from app.core.ratelimit import limiter
 from app.core.storage import get_storage
+from app.core.text import vi_sorted
 from app.extensions import db
 from app.places.models import Agency
 from app.procedures import bp, health_bp, permissions, services

@@ -232,7 +232,8 @@ def answered(app, make_survey, make_user):
 
     survey_id = make_survey(opens=utcnow() - timedelta(days=9))
     rows = [
-        {"q1": "5", "q2": "o1", "q3": ["o1", "o2"], "q4": "=HYPERLINK(\"x\")", "q5": "Số tôi 0912 345 678, thư an.nguyen@gmail.com"},
+        {"q1": "5", "q2": "o1", "q3": ["o1", "o2"], "q4": "=HYPERLINK(\"x\")",
+         "q5": "Số tôi 0912 345 678, thư an.nguyen@gmail.com"},
         {"q1": "4", "q2": "o1", "q3": ["o2"]},
         {"q1": "2", "q2": "o2"},
         {"q1": "4", "q2": "o1", "q3": ["o1", "o2", "o3"], "q5": "Rất tốt"},
