@@ -1,8 +1,11 @@
 """CAP 1.2 (OASIS Common Alerting Protocol) documents of alert messages.
 
-One ``<info>`` block per language (Vietnamese, English). A city-wide alert has one ``<area>``
-for Hanoi (province code 01); an alert of some wards one ``<area>`` per ward, with the ward's
-official code as ``<geocode>``. Times carry the +07:00 offset, as CAP requires.
+One ``<info>`` block per language: Vietnamese always, English only when the author wrote the
+headline and summary in English (CAP 1.2 does not require every language, and an ``en-US`` block
+carrying Vietnamese text would mislead the systems that pick a block by language).
+Descriptions are plain text: the Markdown of the body is rendered and stripped to its words.
+A city-wide alert has one ``<area>`` for Hanoi (province code 01); an alert of some wards one
+``<area>`` per ward, with the ward's official code as ``<geocode>``. Times carry the +07:00 offset, as CAP requires.
 :func:`rule_problems` checks what the XML schema cannot.
 """
 
@@ -53,6 +56,11 @@ def _sub(parent, name: str, text: str | None = None):
     return element
 
 
+def has_english(alert: Alert) -> bool:
+    """Whether the author gave the alert an English headline and summary."""
+    return bool(alert.title_en.strip() and alert.summary_en.strip())
+
+
 def document(alert: Alert, earlier: list[Alert]) -> bytes:
     """The CAP message of a published ``alert``; ``earlier`` are the versions it references."""
     from app.alerts.display import kind_label
@@ -70,6 +78,8 @@ def document(alert: Alert, earlier: list[Alert]) -> bytes:
         _sub(root, "references", " ".join(reference(a) for a in earlier))
     web = url_for("alerts.show", alert_id=alert.id, _external=True)
     for locale, language in LANGUAGES:
+        if locale == "en" and not has_english(alert):
+            continue
         with force_locale(locale):
             info = _sub(root, "info")
             _sub(info, "language", language)
@@ -89,7 +99,7 @@ def document(alert: Alert, earlier: list[Alert]) -> bytes:
             if body and locale == "vi":
                 description = f"{description}\n\n{body}"
             _sub(info, "description", description)
-            instruction = alert.display_instruction(locale)
+            instruction = alert.instruction_en if locale == "en" else alert.instruction
             if instruction:
                 _sub(info, "instruction", instruction)
             _sub(info, "web", web)
@@ -183,6 +193,7 @@ def rule_problems(xml: bytes) -> list[str]:
                 if not geocode.xpath("c:value/text()", namespaces=ns):
                     problems.append("a geocode without a value")
     languages = texts("c:info/c:language")
-    if sorted(languages) != sorted(lang for _, lang in LANGUAGES):
-        problems.append(f"info blocks in {languages}, not Vietnamese and English")
+    # Vietnamese always, English when written (CAP itself requires no language): one block each.
+    if languages.count("vi-VN") != 1 or languages.count("en-US") > 1 or set(languages) - {"vi-VN", "en-US"}:
+        problems.append(f"info blocks in {languages}, not Vietnamese and at most English")
     return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.alerts.models import AlertKind, AlertStatus, Certainty, Severity, Urgency
+from app.alerts.models import Alert, AlertKind, AlertStatus, Certainty, Severity, Urgency
 
 KINDS = {
     AlertKind.SCAM: _l("Scams and fraud methods"),
@@ -50,8 +50,24 @@ def severity_label(severity: str) -> str:
     return str(SEVERITIES[Severity(severity)])
 
 
-def status_label(status: str) -> str:
+def status_label(status) -> str:
+    """The status of an alert (or of a bare status value) as readers should see it.
+
+    An earlier version is stored as ``updated`` whatever came after it; when the chain ended in a
+    withdrawal it is the alert that was withdrawn, not one replaced by a newer version.
+    """
+    if isinstance(status, Alert):
+        status = effective_status(status)
     return str(STATUSES[AlertStatus(status)])
+
+
+def effective_status(alert: Alert) -> str:
+    if alert.status != AlertStatus.UPDATED:
+        return alert.status
+    from app.alerts.services import latest_version
+
+    latest = latest_version(alert)
+    return AlertStatus.WITHDRAWN if latest.status == AlertStatus.WITHDRAWN else AlertStatus.UPDATED
 
 
 def init_app(app) -> None:

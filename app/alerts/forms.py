@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.alerts.display import CERTAINTIES, KINDS, SEVERITIES, URGENCIES
 from app.alerts.models import Certainty, Urgency
 from app.alerts.services import AlertData
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, within_dates
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 FORMAT = "%Y-%m-%dT%H:%M"
@@ -57,9 +57,9 @@ class AlertForm(BaseForm):
     instruction_en = TextAreaField(_l("What people should do, in English (optional)"),
                                    validators=[Length(max=4000)])
     valid_from = DateTimeLocalField(_l("Valid from"), format=FORMAT, validators=[
-        DataRequired(message=_l("Enter a date and time."))])
+        DataRequired(message=_l("Enter a date and time.")), within_dates])
     valid_until = DateTimeLocalField(_l("Valid until"), format=FORMAT, validators=[
-        DataRequired(message=_l("Enter a date and time."))])
+        DataRequired(message=_l("Enter a date and time.")), within_dates])
     area = RadioField(_l("Area"), choices=choices([("city", _l("The whole city")), ("wards", _l("Some wards"))]),
                       default="city")
     wards = SelectMultipleField(_l("Wards"), coerce=int, validate_choice=True)

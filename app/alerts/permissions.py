@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.auth.permissions import is_city_admin
+from app.core.text import vi_sorted
 from app.extensions import db
 from app.places.models import Agency
 
@@ -21,10 +22,10 @@ def agencies_for(user) -> list[Agency]:
     """The agencies ``user`` may publish alerts for."""
     if not can_write_alerts(user):
         return []
-    query = sa.select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)
+    query = sa.select(Agency).where(Agency.active.is_(True))
     if not is_city_admin(user):
         query = query.where(Agency.id.in_(sorted(user.agency_ids)))
-    return list(db.session.scalars(query))
+    return vi_sorted(db.session.scalars(query))
 
 
 def can_manage_alert(user, alert) -> bool:

@@ -16,7 +16,9 @@ from app.alerts.models import Alert, AlertKind, AlertStatus
 from app.auth.decorators import login_required
 from app.auth.permissions import is_city_admin
 from app.core.htmx import redirect_to, render
+from app.core.ids import to_id
 from app.core.models import utcnow
+from app.core.text import vi_sorted
 from app.extensions import db
 from app.places.models import Ward
 
@@ -45,7 +47,7 @@ def _managed(alert_id: int) -> Alert:
 
 
 def _wards() -> list[Ward]:
-    return list(db.session.scalars(sa.select(Ward).where(Ward.active.is_(True)).order_by(Ward.name)))
+    return vi_sorted(db.session.scalars(sa.select(Ward).where(Ward.active.is_(True))))
 
 
 def _kind_arg() -> str | None:
@@ -57,7 +59,7 @@ def _ward_arg() -> int | None:
     """The ward asked for, else the first ward the citizen subscribed to."""
     raw = request.args.get("ward")
     if raw is not None:
-        return int(raw) if raw.isdigit() else None
+        return to_id(raw)
     if current_user.is_authenticated:
         for sub in services.subscriptions(current_user):
             if sub.ward_id is not None:
@@ -100,7 +102,7 @@ def subscriptions():
     form = SubscriptionForm()
     form.ward.choices = choices([("city", gettext("The whole city"))] + [(str(w.id), w.name) for w in wards])
     if form.validate_on_submit():
-        ward_id = None if form.ward.data == "city" else int(form.ward.data)
+        ward_id = None if form.ward.data == "city" else to_id(form.ward.data)
         services.set_subscriptions(current_user, ward_id, set(form.kinds.data or ()))
         flash(gettext("Your alert subscriptions are saved."), "success")
         return redirect_to(url_for("alerts.subscriptions"))

@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.business import taxcode
 from app.business.kind import TOPIC_LABELS
 from app.business.models import BusinessKind, BusinessRole
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, within_dates
+from app.core.ids import to_id
 
 REQUIRED = _l("This field is required.")
 
@@ -24,8 +25,7 @@ ROLE_LABELS = {BusinessRole.OWNER: _l("Owner"), BusinessRole.LEGAL_REPRESENTATIV
 
 
 def _id_or_zero(value) -> int:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+    return to_id(value) or 0
 
 
 class BusinessForm(BaseForm):
@@ -65,9 +65,9 @@ class ConsultationForm(BaseForm):
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     body = TextAreaField(_l("Text of the draft"), validators=[DataRequired(REQUIRED), Length(max=50000)])
     opens_at = DateTimeLocalField(_l("Comments open"), format="%Y-%m-%dT%H:%M",
-                                  validators=[DataRequired(_l("Give a valid date and time."))])
+                                  validators=[DataRequired(_l("Give a valid date and time.")), within_dates])
     closes_at = DateTimeLocalField(_l("Comments close"), format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(_l("Give a valid date and time."))])
+                                   validators=[DataRequired(_l("Give a valid date and time.")), within_dates])
 
 
 class ModerationForm(BaseForm):

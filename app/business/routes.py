@@ -35,6 +35,7 @@ from app.cases.messages import workflow_message
 from app.cases.workflow import Action, WorkflowError, allowed_actions
 from app.core.clock import HANOI_TZ
 from app.core.htmx import redirect_to, render
+from app.core.text import vi_sorted
 from app.extensions import db, limiter
 from app.places.models import Agency
 from app.procedures.forms import RateForm, ReopenForm
@@ -54,7 +55,7 @@ def _status(response, form):
 
 
 def _agencies() -> list[Agency]:
-    return list(db.session.scalars(sa.select(Agency).where(Agency.active).order_by(Agency.name)))
+    return vi_sorted(db.session.scalars(sa.select(Agency).where(Agency.active)))
 
 
 # --- public and businesses ------------------------------------------------------------------

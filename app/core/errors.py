@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -28,8 +28,23 @@ def _wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
+# Feeds and documents for machines (Atom, CAP, iCalendar…): an error page in HTML would be read
+# as a broken document; they get the error in their own family of formats.
+_XML_SUFFIXES = (".atom", ".xml", ".rss")
+
+
+def _xml_error(code: int, title: str, message: str):
+    from xml.sax.saxutils import escape
+
+    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<error code="{code}"><title>{escape(title)}</title>'
+            f"<message>{escape(message)}</message></error>\n")
+    return Response(body, status=code, mimetype="application/xml")
+
+
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.path.endswith(_XML_SUFFIXES):
+        return _xml_error(code, str(title), str(detail or message)), code
     if _wants_json():
         return jsonify(error=str(title), message=str(detail or message)), code
     return render_template("errors/error.html", code=code, title=title,

@@ -3,11 +3,15 @@ and WTForms' own messages (which ship no Vietnamese) come from the app's catalog
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.validators import ValidationError
 
+from app.core import dates
 from app.core.text import normalize_text
 
 
@@ -54,6 +58,19 @@ def _plural_messages():  # pragma: no cover - only read by the message extractor
         ngettext("'%(value)s' is not a valid choice for this field.",
                  "'%(value)s' are not valid choices for this field.", 1),
     )
+
+
+def within_dates(form, field) -> None:
+    """WTForms validator for every date or date-time field: the day lies from
+    :data:`app.core.dates.EARLIEST` to :data:`~app.core.dates.LATEST` (year 1 or 9999 would overflow
+    when turned into a moment in Hanoi or stored)."""
+    value = field.data
+    if value is None:
+        return
+    day = value.date() if isinstance(value, datetime) else value
+    if not dates.in_range(day):
+        raise ValidationError(_l("Choose a date between %(first)d and %(last)d.", first=dates.EARLIEST.year,
+                                 last=dates.LATEST.year))
 
 
 class _Translations:

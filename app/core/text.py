@@ -20,6 +20,52 @@ def fold(text: str) -> str:
     return " ".join(stripped.lower().split())
 
 
+
+# Vietnamese writes some syllables with i or y alike (kí/ký, lí/lý, mĩ/mỹ, sĩ/sỹ, tỉ/tỷ, quí/quý):
+# a search folds both spellings into the y form so that "dang ki" finds "đăng ký".
+_I_OR_Y = re.compile(r"\b(k|l|m|s|t|h|qu)i\b")
+
+
+def search_fold(text: str) -> str:
+    """:func:`fold`, then the i/y spelling variants of a syllable made one (ki → ky)."""
+    return _I_OR_Y.sub(r"\1y", fold(text))
+
+
+# --- Vietnamese alphabetical order -------------------------------------------------------------
+
+# Marks that make a letter of its own (ă, â, ê, ô, ơ, ư; đ has no combining form), in the order of
+# the alphabet: a < ă < â, e < ê, o < ô < ơ, u < ư, d < đ.
+_LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}
+# Tones in dictionary order: level, grave (huyền), hook (hỏi), tilde (ngã), acute (sắc), dot (nặng).
+_TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def _letter_rank(char: str) -> tuple[int, int, int]:
+    if char in "đĐ":
+        return (1, 0, char == "Đ")
+    base, *marks = unicodedata.normalize("NFD", char)
+    letter = sum(_LETTER_MARKS.get(m, 0) for m in marks)
+    tone = max((_TONE_MARKS.get(m, 0) for m in marks), default=0)
+    return (letter, tone, base.isupper())
+
+
+def vi_sort_key(text: str | None) -> tuple:
+    """A key sorting Vietnamese text in alphabetical order, without a collation library.
+
+    The rule: first compare the text with diacritics and case folded away (so "Cấp…" comes before
+    "Chứng…" and "Đăng ký…" among the D words, not after "Xóa…"); among texts equal so folded,
+    compare letter by letter with the Vietnamese letter order (a < ă < â, d < đ, e < ê, o < ô < ơ,
+    u < ư), then the tone (level < huyền < hỏi < ngã < sắc < nặng), then lower before upper case.
+    Unlike a full collation, đ sorts with d rather than as a letter after it.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    return (fold(text), tuple(_letter_rank(c) for c in text if not c.isspace()), text)
+
+
+def vi_sorted(items: Iterable, name=lambda item: item.name) -> list:
+    """``items`` in Vietnamese alphabetical order of ``name(item)`` (see :func:`vi_sort_key`)."""
+    return sorted(items, key=lambda item: vi_sort_key(name(item)))
+
 # --- incoming text -------------------------------------------------------------------------
 
 class ForbiddenCharacterError(ValueError):
@@ -116,15 +162,31 @@ def _mask(match: re.Match) -> str:
     return prefix + "".join(out)
 
 
+# An e-mail address: a local part, an at sign (also the full-width one), a domain of labels ending
+# in a top-level part of letters. Spaces around the at sign are tolerated (“an @ gmail.com”).
+_EMAIL = re.compile(
+    r"(?<![\w.%+\-])(?P<first>\w)[\w.%+\-]*\s?[@\uff20]\s?"
+    r"(?:[^\W_](?:[\w\-]*[^\W_])?\.)+(?P<tld>[^\W\d_]{2,})(?![\w\-]|\.[^\W_])"
+)
+
+
+def _mask_email(match: re.Match) -> str:
+    # The first character and the top-level part say little about the person and let a reader
+    # see that an address was there: a•••@•••.com.
+    return f"{match.group('first')}{MASK * 3}@{MASK * 3}.{match.group('tld')}"
+
+
 def mask_personal_data(text: str | None) -> str:
-    """Phone numbers and 12-digit ID numbers in ``text`` with all but their last digits masked.
+    """Phone numbers and 12-digit ID numbers in ``text`` with all but their last digits masked,
+    e-mail addresses with all but their first character and top-level domain masked.
 
     For public pages and the API: people type their phone number into a description or a
     comment; the original stays in the database for the officials handling the report.
     """
     if not text:
         return ""
-    return _PERSONAL_NUMBER.sub(_mask, _ascii_digits(str(text)))
+    text = _EMAIL.sub(_mask_email, _ascii_digits(str(text)))
+    return _PERSONAL_NUMBER.sub(_mask, text)
 
 
 def _ascii_digits(text: str) -> str:

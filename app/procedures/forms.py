@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.forms import BaseForm
+from app.core.ids import to_id
 
 _SUBMISSION_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 LONG = 8000
@@ -31,8 +32,7 @@ def _strip(value):
 
 
 def _to_int(value):
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return to_id(value)
 
 
 class ProcedureForm(BaseForm):

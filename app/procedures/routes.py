@@ -20,6 +20,7 @@ from app.core.htmx import redirect_to, render
 from app.core.ids import arg_id
 from app.core.ratelimit import limiter
 from app.core.storage import get_storage
+from app.core.text import vi_sorted
 from app.extensions import db
 from app.places.models import Agency
 from app.procedures import bp, health_bp, permissions, services
@@ -74,10 +75,10 @@ def _editor_agencies() -> list[tuple[int, str]]:
     from app.auth.permissions import is_city_admin
     from app.cases.display import locale
 
-    query = sa.select(Agency).where(Agency.active).order_by(Agency.name)
+    query = sa.select(Agency).where(Agency.active)
     if not is_city_admin(current_user):
         query = query.where(Agency.id.in_(sorted(current_user.agency_ids)))
-    return [(a.id, a.display_name(locale())) for a in db.session.scalars(query)]
+    return vi_sorted(((a.id, a.display_name(locale())) for a in db.session.scalars(query)), lambda pair: pair[1])
 
 
 def _procedure_form(procedure: Procedure | None):
@@ -134,7 +135,7 @@ def procedure_history(procedure_id: int):
 # --- complaints ---------------------------------------------------------------------------
 
 def _active_procedures() -> list[Procedure]:
-    return list(db.session.scalars(sa.select(Procedure).where(Procedure.active).order_by(Procedure.name)))
+    return vi_sorted(list(db.session.scalars(sa.select(Procedure).where(Procedure.active))))
 
 
 def _account_key() -> str:

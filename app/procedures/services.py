@@ -18,7 +18,7 @@ from app.cases import services as cases
 from app.core.database import after_commit
 from app.core.models import utcnow
 from app.core.storage import get_storage, validate_key
-from app.core.text import fold
+from app.core.text import fold, search_fold, vi_sort_key, vi_sorted
 from app.extensions import db
 from app.places.models import Agency
 from app.procedures.attachments import CheckedFile
@@ -63,23 +63,39 @@ class CatalogueFilters:
 
 
 def catalogue(filters: CatalogueFilters, *, include_inactive: bool = False) -> list[Procedure]:
-    """Procedures matching the filters; every word of the query must appear (diacritics and case ignored)."""
-    query = sa.select(Procedure).options(joinedload(Procedure.agency)).order_by(Procedure.name)
+    """Procedures matching the filters; every word of the query must appear (diacritics, case and
+    the i/y spelling of a syllable ignored).
+
+    Without a query the list is in Vietnamese alphabetical order; with one, procedures whose name
+    holds every word come first, then those whose name holds some, then the rest (matched in the
+    summary or field), each group alphabetical. The catalogue is a few hundred procedures at most:
+    the words are matched here, on the stored folded text, rather than in SQL.
+    """
+    query = sa.select(Procedure).options(joinedload(Procedure.agency))
     if not include_inactive:
         query = query.where(Procedure.active)
     if filters.field:
         query = query.where(Procedure.field == filters.field)
     if filters.agency_id:
         query = query.where(Procedure.agency_id == filters.agency_id)
-    for word in fold(filters.query).split()[:10]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Procedure.search_text.like(f"%{escaped}%", escape="\\"))
-    return list(db.session.scalars(query))
+    procedures = list(db.session.scalars(query))
+    words = search_fold(filters.query).split()[:10]
+    if not words:
+        return vi_sorted(procedures)
+    ranked = []
+    for procedure in procedures:
+        if not all(w in search_fold(procedure.search_text or "") for w in words):
+            continue
+        name = search_fold(procedure.name)
+        in_name = sum(w in name for w in words)
+        rank = 0 if in_name == len(words) else 1 if in_name else 2
+        ranked.append((rank, vi_sort_key(procedure.name), procedure.id, procedure))
+    return [item[-1] for item in sorted(ranked, key=lambda item: item[:3])]
 
 
 def agencies_with_procedures() -> list[Agency]:
-    return list(db.session.scalars(sa.select(Agency).where(
-        Agency.id.in_(sa.select(Procedure.agency_id).where(Procedure.active))).order_by(Agency.name)))
+    return vi_sorted(list(db.session.scalars(sa.select(Agency).where(
+        Agency.id.in_(sa.select(Procedure.agency_id).where(Procedure.active))))))
 
 
 def snapshot(procedure: Procedure) -> dict:

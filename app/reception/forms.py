@@ -8,7 +8,8 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, within_dates
+from app.core.ids import to_id
 
 REQUIRED = _l("This field is required.")
 
@@ -18,8 +19,7 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 def _to_int(value):
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return to_id(value)
 
 
 class BookingForm(BaseForm):
@@ -48,7 +48,7 @@ class SessionForm(BaseForm):
     leader = StringField(_l("Leader receiving citizens"), validators=[
         DataRequired(REQUIRED), Length(max=200)])
     place = StringField(_l("Place"), validators=[DataRequired(REQUIRED), Length(max=300)])
-    day = DateField(_l("Date"), validators=[DataRequired(_l("Give a valid date."))])
+    day = DateField(_l("Date"), validators=[DataRequired(_l("Give a valid date.")), within_dates])
     topics = TextAreaField(_l("Topics (one per line)"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     slots = TextAreaField(_l("Time slots (one per line, such as 08:00-08:30)"),
                           validators=[DataRequired(REQUIRED), Length(max=2000)])

@@ -11,6 +11,8 @@ from flask_login import current_user
 
 from app.auth.decorators import login_required, require
 from app.core.htmx import redirect_to, render
+from app.core.ids import to_id
+from app.core.text import vi_sorted
 from app.extensions import db, limiter
 from app.places.models import Agency, Ward
 from app.reception import bp, permissions, services
@@ -127,12 +129,12 @@ def _unit_choices() -> list[tuple[str, str]]:
     from app.cases.display import locale
 
     if is_city_admin(current_user):
-        wards = db.session.scalars(sa.select(Ward).where(Ward.active).order_by(Ward.name)).all()
-        agencies = db.session.scalars(sa.select(Agency).where(Agency.active).order_by(Agency.name)).all()
+        wards = vi_sorted(db.session.scalars(sa.select(Ward).where(Ward.active)))
+        agencies = vi_sorted(db.session.scalars(sa.select(Agency).where(Agency.active)))
     else:
-        wards = db.session.scalars(sa.select(Ward).where(Ward.id.in_(sorted(current_user.ward_ids) or [-1]))).all()
-        agencies = db.session.scalars(sa.select(Agency).where(
-            Agency.id.in_(sorted(current_user.agency_ids) or [-1]))).all()
+        wards = vi_sorted(db.session.scalars(sa.select(Ward).where(Ward.id.in_(sorted(current_user.ward_ids) or [-1]))))
+        agencies = vi_sorted(db.session.scalars(sa.select(Agency).where(
+            Agency.id.in_(sorted(current_user.agency_ids) or [-1]))))
     return ([(f"ward:{w.id}", w.name) for w in wards]
             + [(f"agency:{a.id}", a.display_name(locale())) for a in agencies])
 
@@ -152,13 +154,14 @@ def new_session():
         kind, _sep, unit_id = form.unit.data.partition(":")
         try:
             session = services.create_session(
-                current_user, ward_id=int(unit_id) if kind == "ward" else None,
-                agency_id=int(unit_id) if kind == "agency" else None, leader=form.leader.data,
+                current_user, ward_id=to_id(unit_id) if kind == "ward" else None,
+                agency_id=to_id(unit_id) if kind == "agency" else None, leader=form.leader.data,
                 place=form.place.data, day=form.day.data, topics=form.topics.data, slots=form.slots.data,
                 capacity=form.capacity.data, cancel_cutoff_hours=form.cancel_cutoff_hours.data or 0)
         except services.BookingError as error:
             db.session.rollback()
-            form.slots.errors = [services.message(error.code)]
+            field = form.day if error.code in ("in_past", "out_of_range") else form.slots
+            field.errors = [error.text]
         else:
             flash(_("The reception session is published."), "success")
             return redirect_to(url_for("reception.manage_session", session_id=session.id))

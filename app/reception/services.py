@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
+from app.core import dates
 from app.core.clock import HANOI_TZ
 from app.core.models import utcnow
 from app.extensions import db
@@ -37,11 +38,16 @@ REMIND_AHEAD = timedelta(hours=24)
 
 
 class BookingError(Exception):
-    """A refused booking action; ``code`` is a key of :data:`MESSAGES`."""
+    """A refused booking action; ``code`` is a key of :data:`MESSAGES`, ``values`` fill its placeholders."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, **values):
         super().__init__(code)
         self.code = code
+        self.values = values
+
+    @property
+    def text(self) -> str:
+        return message(self.code, **self.values)
 
 
 MESSAGES = {
@@ -53,6 +59,9 @@ MESSAGES = {
     "not_active": _l("This booking is not active."),
     "bad_slots": _l("Write one time slot per line, such as 08:00-08:30, with the end after the start."),
     "in_past": _l("The session must be on a future date."),
+    "out_of_range": _l("Choose a date between %(first)d and %(last)d.", first=dates.EARLIEST.year,
+                       last=dates.LATEST.year),
+    "overlapping_slots": _l("Time slots must not repeat or overlap: %(first)s and %(second)s."),
     "reason_required": _l("Give a reason."),
 }
 
@@ -71,8 +80,9 @@ NOTIFICATION_TEXTS = {
 }
 
 
-def message(code: str) -> str:
-    return str(MESSAGES.get(code, code))
+def message(code: str, **values) -> str:
+    text = str(MESSAGES.get(code, code))
+    return text % values if values else text
 
 
 def status_label(status: str) -> str:
@@ -94,8 +104,13 @@ def notification_text(kind: str, booking: ReceptionBooking) -> str:
 # --- sessions ---------------------------------------------------------------------------
 
 def parse_slots(day: date, text: str) -> list[tuple[datetime, datetime]]:
-    """``"08:00-08:30"`` per line into (start, end) UTC datetimes on ``day`` in Hanoi time."""
+    """``"08:00-08:30"`` per line into (start, end) UTC datetimes on ``day`` in Hanoi time.
+
+    Slots may touch (08:00-08:30 then 08:30-09:00) but not repeat or overlap: a citizen booked
+    into one of two overlapping slots would meet the leader at the same time as another.
+    """
     slots = []
+    lines: dict[tuple[datetime, datetime], str] = {}
     for line in text.splitlines():
         line = line.strip()
         if not line:
@@ -107,15 +122,22 @@ def parse_slots(day: date, text: str) -> list[tuple[datetime, datetime]]:
             raise BookingError("bad_slots") from exc
         if end <= start:
             raise BookingError("bad_slots")
-        slots.append((datetime.combine(day, start, TZ).astimezone(UTC),
-                      datetime.combine(day, end, TZ).astimezone(UTC)))
+        slot = (datetime.combine(day, start, TZ).astimezone(UTC), datetime.combine(day, end, TZ).astimezone(UTC))
+        lines.setdefault(slot, f"{start:%H:%M}-{end:%H:%M}")
+        slots.append(slot)
     if not slots:
         raise BookingError("bad_slots")
-    return sorted(slots)
+    slots.sort()
+    for before, after in zip(slots, slots[1:], strict=False):
+        if after[0] < before[1]:
+            raise BookingError("overlapping_slots", first=lines[before], second=lines[after])
+    return slots
 
 
 def create_session(actor, *, ward_id: int | None, agency_id: int | None, leader: str, place: str, day: date,
                    topics: str, slots: str, capacity: int, cancel_cutoff_hours: int = 24) -> ReceptionSession:
+    if not dates.in_range(day):
+        raise BookingError("out_of_range")
     if day <= local(utcnow()).date():
         raise BookingError("in_past")
     times = parse_slots(day, slots)

@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, within_dates
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 FORMAT = "%Y-%m-%dT%H:%M"
@@ -43,9 +43,9 @@ class SurveyForm(BaseForm):
                                                  Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
     open_from = DateTimeLocalField(_l("Opens"), format=FORMAT,
-                                  validators=[DataRequired(message=_l("Enter a date and time."))])
+                                  validators=[DataRequired(message=_l("Enter a date and time.")), within_dates])
     open_until = DateTimeLocalField(_l("Closes"), format=FORMAT,
-                                   validators=[DataRequired(message=_l("Enter a date and time."))])
+                                   validators=[DataRequired(message=_l("Enter a date and time.")), within_dates])
     results_public_early = BooleanField(_l("Show the results publicly while the survey is open"))
 
     def validate_open_until(self, field) -> None:

@@ -14,7 +14,8 @@ from app.auth.permissions import is_city_admin
 from app.cases.permissions import handled_units
 from app.core import questions as q
 from app.core.htmx import is_htmx, redirect_to, render
-from app.core.text import ForbiddenCharacterError, normalize_text
+from app.core.ids import to_id
+from app.core.text import ForbiddenCharacterError, normalize_text, vi_sorted
 from app.extensions import db
 from app.places.models import Agency, Ward
 from app.stats.charts import share_bars
@@ -157,17 +158,17 @@ def _require_builder() -> None:
 
 def _unit_choices() -> list:
     if is_city_admin(current_user):
-        wards = list(db.session.scalars(sa.select(Ward).where(Ward.active.is_(True)).order_by(Ward.name)))
-        agencies = list(db.session.scalars(sa.select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)))
+        wards = vi_sorted(db.session.scalars(sa.select(Ward).where(Ward.active.is_(True))))
+        agencies = vi_sorted(db.session.scalars(sa.select(Agency).where(Agency.active.is_(True))))
     else:
-        wards = [db.session.get(Ward, i) for i in sorted(current_user.ward_ids)]
-        agencies = [db.session.get(Agency, i) for i in sorted(current_user.agency_ids)]
+        wards = vi_sorted(db.session.get(Ward, i) for i in sorted(current_user.ward_ids))
+        agencies = vi_sorted(db.session.get(Agency, i) for i in sorted(current_user.agency_ids))
     return choices([(f"a:{a.id}", a.name) for a in agencies] + [(f"w:{w.id}", w.name) for w in wards])
 
 
 def _unit_ids(value: str) -> tuple[int | None, int | None]:
     kind, _, number = value.partition(":")
-    return (int(number), None) if kind == "w" else (None, int(number))
+    return (to_id(number), None) if kind == "w" else (None, to_id(number))
 
 
 @bp.get("/manage")

@@ -99,7 +99,9 @@ def test_rule_checker_catches_what_the_schema_allows(schema):
     assert any("expires is not after effective" in p for p in problems)
     assert any("reference" in p for p in problems)
     assert any("polygon" in p for p in problems)
-    assert any("English" in p for p in problems)
+    # A Vietnamese block alone is fine (English only when written); an English block alone is not.
+    assert not any("Vietnamese" in p for p in problems)
+    assert any("Vietnamese" in p for p in rule_problems(bad.replace(b"vi-VN", b"en-US")))
     # The schema demands the offset too; the checker says so on its own as well.
     assert any("time-zone" in p for p in rule_problems(bad.replace(b"10:00:00+07:00</eff", b"10:00:00</eff")))
 
@@ -127,3 +129,34 @@ def test_atom_feeds_parse_without_bozo(client, make_alert, path):
 
 def test_unknown_kind_feed_is_404(client):
     assert client.get("/alerts/kind/nope.atom").status_code == 404
+
+
+def test_feeds_and_documents_answer_their_404_in_xml(client, make_alert):
+    alert_id = make_alert(publish=False)
+    for path in ("/alerts/kind/x.atom", f"/alerts/{alert_id}.cap.xml", "/alerts/99999999999999999999.cap.xml"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.mimetype == "application/xml", path
+        root = etree.fromstring(response.data)
+        assert root.tag == "error" and root.get("code") == "404"
+
+
+def test_cap_has_no_english_block_without_english_text_and_plain_descriptions(app, client, schema, make_alert):
+    body = "Xem [link](javascript:alert(1)) và [trang](https://example.vn/a).\n\n**Không** chuyển tiền."
+    alert_id = make_alert(title_en="", summary_en="", body=body)
+    doc = _valid(schema, client.get(f"/alerts/{alert_id}.cap.xml").data)
+    infos = doc.xpath("c:info", namespaces=NS)
+    assert [i.findtext("c:language", namespaces=NS) for i in infos] == ["vi-VN"]
+    description = infos[0].findtext("c:description", namespaces=NS)
+    assert "Xem link và trang." in description and "Không chuyển tiền." in description
+    for raw in ("javascript", "](", "**", "example.vn"):
+        assert raw not in description
+
+    english = make_alert(body=body)  # English headline and summary, no English instruction
+    doc = _valid(schema, client.get(f"/alerts/{english}.cap.xml").data)
+    en = doc.xpath("c:info[c:language='en-US']", namespaces=NS)[0]
+    assert en.findtext("c:headline", namespaces=NS) == "Fake police calls asking for money"
+    assert en.findtext("c:description", namespaces=NS) == "Scammers pose as police."
+    assert en.find("c:instruction", namespaces=NS) is None
+    page = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
+    assert "javascript" not in page and "](" not in page

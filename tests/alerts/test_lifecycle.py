@@ -117,3 +117,26 @@ def test_markdown_is_rendered_and_sanitised():
     assert "<script" not in html and 'href="javascript' not in html
     assert 'href="https://x.vn"' in html and "noopener" in html
     assert plain("**a** & b") == "a & b"
+
+
+def test_the_original_of_a_withdrawn_alert_says_withdrawn(app, client, make_alert, police, alert_data):
+    from app.alerts import services
+    from app.auth.models import User
+
+    alert_id = make_alert()
+    with app.app_context():
+        officer = db.session.get(User, police)
+        updated = services.update(_get(alert_id), officer, alert_data(severity="severe"), "Nghiêm trọng hơn")
+        db.session.commit()
+        updated_id = updated.id
+    page = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
+    assert "Đã được thay bằng phiên bản mới hơn" in page
+    with app.app_context():
+        services.withdraw(_get(updated_id), db.session.get(User, police), "Thông tin đã cũ")
+        db.session.commit()
+    for version in (alert_id, updated_id):
+        page = client.get(f"/alerts/{version}").get_data(as_text=True)
+        assert '<span class="status">Đã thu hồi</span>' in page
+        assert "Đã được thay bằng phiên bản mới hơn" not in page
+    client.set_cookie("lang", "en")
+    assert '<span class="status">Withdrawn</span>' in client.get(f"/alerts/{alert_id}").get_data(as_text=True)

@@ -186,3 +186,19 @@ def test_a_file_that_is_not_a_photo_is_refused(app, client, login, police):
     response = client.post("/alerts/new", data=data, content_type="multipart/form-data")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "flash-error" in page and "/image" not in page
+
+
+def test_ids_and_dates_from_outside_never_overflow(app, client, login, police):
+    """A ward id past any database id is no ward (not a 500); a year-1 start is refused with a message."""
+    from app.places import services as places
+
+    assert client.get("/alerts", query_string={"ward": "99999999999999999999"}).status_code == 200
+    login(client, police)
+    with app.app_context():
+        agency = places.agency_by_code("police").id
+    token = csrf_token(client, "/alerts/new")
+    for start in ("0001-01-01T00:00", "9999-12-31T23:59"):
+        response = client.post("/alerts/new", data=_form(token, agency=str(agency), valid_from=start,
+                                                         valid_until="9999-12-31T23:59"))
+        assert response.status_code == 200
+        assert "2000" in response.get_data(as_text=True)

@@ -129,3 +129,37 @@ def test_console_and_admin_forms_normalise_too(app, client, make_user, login, ma
     assert response.status_code == 200
     with app.app_context():
         assert db.session.scalar(sa.text("select name from api_keys")) == "Đối tác"
+
+
+def test_every_date_field_of_the_service_packages_checks_the_service_years(app):
+    """A day of year 1 or 9999 overflows once turned into a Hanoi moment: every date field says no first."""
+    from datetime import date, datetime
+
+    from wtforms.fields import DateField, DateTimeField, DateTimeLocalField
+
+    from app.core.forms import within_dates
+
+    packages = ("app.alerts.", "app.reception.", "app.surveys.", "app.procedures.", "app.business.")
+    checked = 0
+    for form in _all_forms():
+        if not form.__module__.startswith(packages):
+            continue
+        for name in dir(form):
+            unbound = getattr(form, name, None)
+            field_class = getattr(unbound, "field_class", None)
+            if field_class in (DateField, DateTimeField, DateTimeLocalField):
+                validators = unbound.kwargs.get("validators") or (unbound.args[1] if len(unbound.args) > 1 else ())
+                assert within_dates in validators, f"{form.__module__}.{form.__name__}.{name}"
+                checked += 1
+    assert checked >= 7
+
+    class _Field:
+        def __init__(self, data):
+            self.data = data
+
+    with app.test_request_context():
+        within_dates(None, _Field(None))
+        within_dates(None, _Field(date(2030, 1, 1)))
+        for value in (datetime(1, 1, 1), date(9999, 12, 31), date(1999, 12, 31), datetime(2101, 1, 1)):
+            with pytest.raises(ValueError):
+                within_dates(None, _Field(value))

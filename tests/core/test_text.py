@@ -146,3 +146,41 @@ def test_other_numbers_are_left_alone(text):
 
 def test_mask_of_nothing_is_empty():
     assert mask_personal_data(None) == "" and mask_personal_data("") == ""
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("Liên hệ an.nguyen@gmail.com nhé", "Liên hệ a•••@•••.com nhé"),
+    ("Email: Tran_Van-B+phananh@mail.hanoi.gov.vn.", "Email: T•••@•••.vn."),
+    ("0912345678@gmail.com", "0•••@•••.com"),
+    ("(hoa.le@yahoo.com.vn)", "(h•••@•••.vn)"),
+    ("gửi về an @ gmail.com", "gửi về a•••@•••.com"),
+    ("gửi về an＠gmail.com", "gửi về a•••@•••.com"),
+    ("Thư: lê.thị@bưuđiện.vn", "Thư: l•••@•••.vn"),
+    ("a@b.co và 0912345678", "a•••@•••.co và •••••••678"),
+])
+def test_email_addresses_are_masked(text, masked):
+    assert mask_personal_data(text) == masked
+
+
+@pytest.mark.parametrize("text", ["Gặp nhau @ 8 giờ", "@UBND_phuong", "giá 5@10.000đ", "file bao-cao.pdf"])
+def test_what_is_not_an_email_address_is_left_alone(text):
+    assert mask_personal_data(text) == text
+
+
+def test_vietnamese_alphabetical_order():
+    from app.core.text import vi_sort_key
+
+    names = ["Xóa đăng ký thường trú", "Chứng thực bản sao", "Đăng ký khai sinh", "Cấp bản sao trích lục",
+             "Cấp đổi", "Cáp", "Cạp", "Cà", "Ca", "Cả", "Cã", "Cá", "Că", "Câ", "Da", "Đa", "dọn", "Bàn"]
+    assert sorted(names, key=vi_sort_key) == [
+        "Bàn", "Ca", "Cà", "Cả", "Cã", "Cá", "Că", "Câ", "Cáp", "Cạp", "Cấp bản sao trích lục", "Cấp đổi",
+        "Chứng thực bản sao", "Da", "Đa", "Đăng ký khai sinh", "dọn", "Xóa đăng ký thường trú"]
+    assert sorted(["ơ", "ô", "o"], key=vi_sort_key) == ["o", "ô", "ơ"]
+    assert sorted(["ư", "u"], key=vi_sort_key) == ["u", "ư"]
+
+
+def test_search_fold_makes_i_and_y_spellings_one():
+    from app.core.text import search_fold
+
+    assert search_fold("Đăng ký") == search_fold("dang ki") == "dang ky"
+    assert search_fold("Quí") == "quy" and search_fold("kim") == "kim" and search_fold("tiền") == "tien"

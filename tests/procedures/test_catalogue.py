@@ -106,3 +106,42 @@ def test_city_admins_edit_every_procedure_and_add_new_ones(app, client, procedur
     response = client.post("/procedures/new", data=data)
     assert response.status_code == 303
     assert "nuôi con nuôi" in client.get("/procedures?q=nuoi+con+nuoi").get_data(as_text=True)
+
+
+def test_ids_past_any_database_id_are_ignored_not_a_500(client, procedures, login, make_user):
+    assert client.get("/procedures", query_string={"agency": "99999999999999999999"}).status_code == 200
+    login(client, make_user())
+    response = client.get("/procedures/complaints/new", query_string={"procedure": "99999999999999999999"})
+    assert response.status_code in (200, 302, 303, 403)
+
+
+def test_catalogue_and_complaint_list_in_vietnamese_order_and_search_ranked(app, client, login, make_user,
+                                                                             procedures):
+    from app.core.text import fold, search_fold, vi_sort_key
+    from app.procedures import services
+
+    with app.app_context():
+        names = [p.name for p in services.catalogue(services.CatalogueFilters())]
+        assert names == sorted(names, key=vi_sort_key)
+        # Code-point order would put "Chứng…" before "Cấp…" and every "Đăng ký…" after "Xóa…".
+        assert names != sorted(names)
+        first_cap = next(i for i, n in enumerate(names) if n.startswith("Cấp"))
+        assert all(not n.startswith("Ch") for n in names[:first_cap])
+        assert names.index("Đăng ký khai sinh") < min(i for i, n in enumerate(names) if fold(n)[0] > "d")
+
+        found = services.catalogue(services.CatalogueFilters(query="ket hon"))
+        in_name = ["ket hon" in fold(p.name) for p in found]
+        assert True in in_name and False in in_name
+        assert in_name == sorted(in_name, reverse=True)
+
+        for query in ("dang ki khai sinh", "Đăng kí khai sinh"):
+            found = services.catalogue(services.CatalogueFilters(query=query))
+            assert "Đăng ký khai sinh" in [p.name for p in found]
+        assert search_fold("dang ki") == "dang ky"
+    page = client.get("/procedures", query_string={"q": "dang ki ket hon"}).get_data(as_text=True)
+    assert "Đăng ký kết hôn" in page
+
+    login(client, make_user(level=2))
+    page = client.get("/procedures/complaints/new").get_data(as_text=True)
+    listed = [n for n in names if n in page]
+    assert listed and sorted(listed, key=lambda n: page.index(n)) == listed

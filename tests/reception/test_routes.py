@@ -217,3 +217,26 @@ def test_parallel_requests_against_the_live_server(app, live_server, make_user, 
     assert sum("/reception/bookings/" in c for c in codes) == 1
     with app.app_context():
         assert db.session.get(ReceptionSlot, slot_id).booked == 1
+
+
+def test_session_form_refuses_far_days_and_overlapping_slots_in_vietnamese(app, client, make_user, login):
+    from datetime import timedelta
+
+    from app.core.models import utcnow
+    from app.places import services as places
+    from app.reception.services import local
+
+    login(client, make_user(role="ward_official", ward="phuong_hoan_kiem"))
+    token = csrf_token(client, "/reception/manage/new")
+    with app.app_context():
+        ward_id = places.ward_by_codename("phuong_hoan_kiem").id
+        day = (local(utcnow()).date() + timedelta(days=4)).isoformat()
+    data = {"csrf_token": token, "unit": f"ward:{ward_id}", "leader": "Bà Trần Thị B", "place": "Phòng tiếp",
+            "day": "9999-12-31", "topics": "Đất đai", "slots": "08:00-08:30", "capacity": "2",
+            "cancel_cutoff_hours": "12"}
+    page = client.post("/reception/manage/new", data=data).get_data(as_text=True)
+    assert "chọn ngày trong khoảng từ năm 2000 đến năm 2100" in page
+    data.update(day=day, slots="08:00-08:30\n08:00-08:30\n08:15-08:45")
+    response = client.post("/reception/manage/new", data=data)
+    assert response.status_code in (200, 422)
+    assert "không được trùng hoặc chồng lên nhau" in response.get_data(as_text=True)

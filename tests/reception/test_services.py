@@ -192,3 +192,26 @@ def test_ics_has_the_right_times_in_hanoi(app, make_user, make_session):
     assert end - start == timedelta(minutes=30)
     assert start.utcoffset() == timedelta(hours=7)
     assert code in str(event.get("description"))
+
+
+def test_slots_may_touch_but_never_repeat_or_overlap(app):
+    from datetime import date
+
+    day = date(2030, 5, 6)
+    assert len(services.parse_slots(day, "08:00-08:30\n08:30-09:00")) == 2
+    for text in ("08:00-08:30\n08:00-08:30", "08:00-08:30\n08:15-08:45", "09:00-10:00\n08:00-11:00"):
+        with pytest.raises(services.BookingError) as caught:
+            services.parse_slots(day, text)
+        assert caught.value.code == "overlapping_slots"
+
+
+def test_session_days_outside_the_service_years_or_past_are_refused(app):
+    from datetime import date
+
+    with app.app_context():
+        for day, code in ((date(9999, 12, 31), "out_of_range"), (date(2101, 1, 1), "out_of_range"),
+                          (date(2001, 1, 1), "in_past")):
+            with pytest.raises(services.BookingError) as caught:
+                services.create_session(None, ward_id=1, agency_id=None, leader="A", place="B", day=day,
+                                        topics="Đất đai", slots="08:00-08:30", capacity=1)
+            assert caught.value.code == code

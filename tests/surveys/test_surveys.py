@@ -232,7 +232,8 @@ def answered(app, make_survey, make_user):
 
     survey_id = make_survey(opens=utcnow() - timedelta(days=9))
     rows = [
-        {"q1": "5", "q2": "o1", "q3": ["o1", "o2"], "q4": "=HYPERLINK(\"x\")", "q5": "Số tôi 0912 345 678"},
+        {"q1": "5", "q2": "o1", "q3": ["o1", "o2"], "q4": "=HYPERLINK(\"x\")",
+         "q5": "Số tôi 0912 345 678, thư an.nguyen@gmail.com"},
         {"q1": "4", "q2": "o1", "q3": ["o2"]},
         {"q1": "2", "q2": "o2"},
         {"q1": "4", "q2": "o1", "q3": ["o1", "o2", "o3"], "q5": "Rất tốt"},
@@ -260,7 +261,7 @@ def test_results_maths(app, answered):
     assert [(o.count, round(o.share, 3)) for o in multiple.options] == [(2, 0.667), (3, 1.0), (1, 0.333)]
     assert short.texts == ['=HYPERLINK("x")']
     assert len(long.texts) == 2 and long.texts[1] == "Rất tốt"
-    assert "345" not in long.texts[0] and long.texts[0].endswith("678")
+    assert long.texts[0] == "Số tôi •••• ••• 678, thư a•••@•••.com"
 
 
 def test_results_page_is_public_after_close_with_charts_and_no_respondents(app, client, answered, make_user):
@@ -269,6 +270,7 @@ def test_results_page_is_public_after_close_with_charts_and_no_respondents(app, 
     page = client.get(f"/surveys/{answered}/results").get_data(as_text=True)
     assert page.count('<svg class="chart"') == 3 and page.count('<table class="table">') == 3
     assert "75%" in page and "Rất tốt" in page and "0912 345" not in page
+    assert "an.nguyen" not in page and "gmail.com" not in page and "a•••@•••.com" in page
     with app.app_context():
         names = [u.full_name for u in db.session.scalars(sa.select(User))]
     assert all(name not in page for name in names if name)
@@ -293,6 +295,7 @@ def test_csv_export_is_utf8_with_bom_formula_safe_and_anonymous(app, client, log
     assert rows[1][3] == "Hộ tịch" and rows[1][4] == "Trực tiếp; Trực tuyến"
     assert rows[1][5].startswith("'=")
     assert "0912 345" not in response.data.decode("utf-8-sig")
+    assert "an.nguyen" not in response.data.decode("utf-8-sig") and "a•••@•••.com" in rows[1][-1]
 
 
 def test_unit_satisfaction_comes_from_the_engine_statistics(app, answered, monkeypatch):
