@@ -61,15 +61,32 @@ class Terms:
         return cls(tuple(tokens), content, pairs)
 
     @property
+    def compounds(self) -> tuple[tuple[str, str], ...]:
+        """Adjacent pairs of topic words: most likely the question's compound words."""
+        content = set(self.content)
+        return tuple(dict.fromkeys((a, b) for a, b in zip(self.words, self.words[1:], strict=False)
+                                   if a in content and b in content))
+
+    @property
     def empty(self) -> bool:
         return not self.content
 
 
 class Backend:
-    """Ranked candidate documents for the terms: ``[(document id, score)]``, best first."""
+    """Ranked candidate documents for the terms: ``[(document id, score)]``, best first; and how
+    many documents hold each word (for the desk's rarity weights)."""
 
     def candidates(self, terms: Terms, limit: int) -> list[tuple[int, float]]:
         raise NotImplementedError
+
+    def _count(self, word: str) -> int:
+        raise NotImplementedError
+
+    def frequencies(self, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
+        """The number of indexed documents and, per word (or pair of words, "a b"), how many of
+        them hold it."""
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(AnswerDocument)) or 0
+        return total, {w: self._count(w) for w in words}
 
 
 class Fts5Backend(Backend):
@@ -81,6 +98,11 @@ class Fts5Backend(Backend):
             {"query": " OR ".join(parts), "limit": limit}).all()
         return [(row[0], -row[1]) for row in rows]
 
+    def _count(self, word: str) -> int:
+        return db.session.scalar(sa.text(
+            "SELECT count(*) FROM answer_documents_fts WHERE answer_documents_fts MATCH :query"),
+            {"query": f'"{word}"'}) or 0
+
 
 class PostgresBackend(Backend):
     def candidates(self, terms: Terms, limit: int) -> list[tuple[int, float]]:
@@ -91,6 +113,11 @@ class PostgresBackend(Backend):
             "WHERE d.search_vector @@ q ORDER BY rank DESC, d.id LIMIT :limit"),
             {"query": " | ".join(parts), "limit": limit}).all()
         return [(row[0], float(row[1])) for row in rows]
+
+    def _count(self, word: str) -> int:
+        return db.session.scalar(sa.text(
+            "SELECT count(*) FROM answer_documents WHERE search_vector @@ to_tsquery('simple', :query)"),
+            {"query": " <-> ".join(word.split())}) or 0
 
 
 def backend() -> Backend:
