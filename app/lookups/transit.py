@@ -238,6 +238,9 @@ class Pattern:
     stops: list[int]  # stop ids in order
     offsets: list[int]  # seconds from the first stop
     headway_s: int
+    # When the day's last trip leaves its first stop (seconds after the service day's midnight,
+    # past 24 h for trips after midnight): later than that plus a stop's offset, nothing passes there.
+    last_start_s: int = 24 * 3600
 
 
 @dataclass
@@ -297,7 +300,7 @@ def patterns(feed_id: int, day: date) -> list[Pattern]:
         span = times[-1] - times[0]
         headway = span // (len(times) - 1) if len(times) > 1 else 3600
         result.append(Pattern(route_pk, direction_id, [r[0] for r in rows],
-                              [r[1] - rows[0][1] for r in rows], max(60, headway)))
+                              [r[1] - rows[0][1] for r in rows], max(60, headway), times[-1] if times else 0))
     if len(_patterns_cache) > 16:
         _patterns_cache.clear()
     _patterns_cache[key] = result
@@ -315,11 +318,21 @@ def _walk_s(metres: float) -> int:
 def plan(from_lat: float, from_lon: float, to_lat: float, to_lon: float, now: datetime | None = None,
          limit: int = 6) -> list[Journey]:
     """Direct and one-transfer journeys between two points, ranked by estimated total time
-    (walks, half a headway of waiting per bus, riding, and a penalty per transfer)."""
+    (walks, half a headway of waiting per bus, riding, and a penalty per transfer).
+
+    Only buses that still pass today count: a leg is offered only if the route's last trip of the
+    day reaches the boarding stop after the traveller can be there (Hanoi time); after the last
+    buses the answer is empty rather than a route that has stopped for the night.
+    """
     feed_id = active_feed_id()
     if feed_id is None:
         return []
-    day = hanoi_now(now).date()
+    local = hanoi_now(now)
+    day = local.date()
+    now_s = local.hour * 3600 + local.minute * 60 + local.second
+
+    def still_runs(p: Pattern, i: int, at_s: int) -> bool:
+        return p.last_start_s + p.offsets[i] >= at_s
     origin = {s.id: d for s, d in stops_near(from_lat, from_lon, feed_id=feed_id, limit=60)}
     target = {s.id: d for s, d in stops_near(to_lat, to_lon, feed_id=feed_id, limit=60)}
     if not origin or not target:
@@ -355,12 +368,13 @@ def plan(from_lat: float, from_lon: float, to_lat: float, to_lon: float, now: da
                 t = best_board[0] + p.offsets[i]
                 if stop not in reach or t < reach[stop][0]:
                     reach[stop] = (t, best_board[1], i)
-            if stop in origin:
+            boards = stop in origin and still_runs(p, i, now_s + _walk_s(origin[stop]))
+            if boards:
                 cand = (_walk_s(origin[stop]) + p.headway_s // 2 - p.offsets[i], i)
                 if best_board is None or cand[0] < best_board[0]:
                     best_board = cand
             fin = finishes[pi][i]
-            if stop in origin and fin is not None:
+            if boards and fin is not None:
                 total = _walk_s(origin[stop]) + p.headway_s // 2 + fin[0]
                 offer((p.route_pk,), total, ((pi, i, fin[1]),))
         arrivals[pi] = reach
@@ -387,7 +401,7 @@ def plan(from_lat: float, from_lon: float, to_lat: float, to_lon: float, now: da
                     if pats[pb].route_pk == pats[pa].route_pk:
                         continue
                     fin = finishes[pb][j]
-                    if fin is None:
+                    if fin is None or not still_runs(pats[pb], j, now_s + t + _walk_s(walk) + TRANSFER_PENALTY_S):
                         continue
                     total = t + _walk_s(walk) + TRANSFER_PENALTY_S + pats[pb].headway_s // 2 + fin[0]
                     offer((pats[pa].route_pk, pats[pb].route_pk), total,

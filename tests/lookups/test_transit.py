@@ -122,3 +122,17 @@ def test_pages_of_find_a_bus(app, client, sample_network):
     page = client.get("/lookups/bus/nearby?lat=abc&lon=1").get_data(as_text=True)
     assert 'role="alert"' in page
     assert client.get("/lookups/").status_code == 200
+
+
+def test_after_the_last_buses_no_journey_is_offered(network):
+    """A route that has stopped for the night is not recommended (a QA try found route 02 offered
+    at 22:19 while the stop said no more trips today)."""
+    from datetime import timedelta
+
+    evening = MONDAY_8AM + timedelta(hours=13, minutes=30)   # 21:30 Hanoi: 02 still runs
+    late = MONDAY_8AM + timedelta(hours=14, minutes=30)      # 22:30 Hanoi: 02, 03, 04 have stopped
+    assert _legs(transit.plan(*SAMPLE_POINTS["A0"], *SAMPLE_POINTS["B7"], now=evening)[0]) == [
+        ("01", "A0", "X"), ("02", "X", "B7")]
+    assert transit.plan(*SAMPLE_POINTS["A0"], *SAMPLE_POINTS["B7"], now=late) == []
+    # Route 01 runs past midnight: a journey along it alone is still offered.
+    assert _legs(transit.plan(21.0200, 105.8080, 21.0200, 105.8400, now=late)[0]) == [("01", "A1", "A5")]
