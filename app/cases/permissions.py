@@ -30,10 +30,6 @@ class Units:
     ward_ids: frozenset[int] = frozenset()
     agency_ids: frozenset[int] = frozenset()
 
-    @property
-    def none(self) -> bool:
-        return not self.all and not self.ward_ids and not self.agency_ids
-
     def covers(self, unit_type: str, unit_id: int | None) -> bool:
         if self.all:
             return True

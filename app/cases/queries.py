@@ -71,8 +71,3 @@ def inbox_counts(user, *, kind: str | None = None) -> dict[str, int]:
         scope_clause(user, model), model.overdue_since.is_not(None), model.status.in_(OPEN_STATUSES))) or 0
     return counts
 
-
-def cases_of(user, *, limit: int = 50) -> list[Case]:
-    """The cases ``user`` filed, newest first."""
-    return list(db.session.scalars(
-        sa.select(Case).where(Case.requester_id == user.id).order_by(Case.id.desc()).limit(limit)))
