@@ -14,7 +14,16 @@ from tests.e2e.conftest import log_in_as
 
 
 @pytest.fixture
-def lookups_data(app):
+def weekday_morning(monkeypatch):
+    """The planner offers only buses that still run today: the live server (another thread, so
+    ``as_of`` does not reach it) plans at 08:00 on a Monday, whatever the hour of the test run."""
+    from tests.lookups.conftest import MONDAY_8AM
+
+    monkeypatch.setattr("app.lookups.transit.utcnow", lambda: MONDAY_8AM)
+
+
+@pytest.fixture
+def lookups_data(app, weekday_morning):
     from app.core.models import utcnow
     from app.demo.services import seed_people
     from app.extensions import db
