@@ -171,12 +171,15 @@ def test_csv_exports_neutralise_admin_entered_names_that_look_like_formulas(app,
     reaches the spreadsheet as text, in the public and in the officials' exports."""
     from datetime import UTC
 
+    from app.stats.services import HANOI
+
     formula = '=HYPERLINK("http://evil.example";"Ổ gà")'
     category = make_category("formula", name=formula, name_en="@SUM(1+1)")
     official = make_user(role="ward_official", ward=HOAN_KIEM)
     make_report(make_user(), category_id=category, created_at=datetime.now(UTC))
     login(client, official)
-    today = datetime.now(UTC).date().isoformat()
+    # Periods are Hanoi days (UTC+7): the report's day there, whatever the hour of the run.
+    today = datetime.now(UTC).astimezone(HANOI).date().isoformat()
     period = f"from={today}&to={today}"
     for path in ("/stats/reports.csv", "/console/stats/reports.csv", "/stats/export.csv?kind=categories",
                  "/console/stats/export.csv?kind=categories"):
