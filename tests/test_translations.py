@@ -1,5 +1,6 @@
 """The Vietnamese catalog is complete and both catalogs match the source strings."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,44 @@ def test_vietnamese_translations_keep_placeholders_and_are_whole():
             if len(ids[0]) >= 12 and len(text) < len(ids[0]) * 0.3:
                 problems.append((ids[0], text, "too short"))
     assert problems == []
+
+
+def _glossary() -> list[dict]:
+    """The table of ``translations/GLOSSARY.md`` as dicts (concept, pattern, must, avoid)."""
+    rows = []
+    for line in (ROOT / "translations" / "GLOSSARY.md").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("| ") or line.startswith("| concept") or line.startswith("|---"):
+            continue
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+        concept, pattern, must, avoid = cells[:4]
+        rows.append({
+            "concept": concept,
+            "pattern": re.compile(pattern.strip("`").replace("\\|", "|"), re.IGNORECASE),
+            "must": must,
+            "avoid": [a.strip() for a in avoid.split(",") if a.strip()],
+        })
+    return rows
+
+
+def test_glossary_is_read():
+    concepts = {row["concept"] for row in _glossary()}
+    assert {"accept a case (workflow step)", "ward", "agency (a city department)"} <= concepts
+
+
+def test_vietnamese_follows_the_glossary():
+    """One Vietnamese term per concept (issue 11, item 7): translations/GLOSSARY.md."""
+    faults = []
+    for m in _catalog("vi"):
+        if not m.id:
+            continue
+        english = m.id[0] if isinstance(m.id, tuple) else m.id
+        vietnamese = " ".join(m.string) if isinstance(m.string, tuple) else m.string
+        for row in _glossary():
+            if not row["pattern"].search(english):
+                continue
+            if row["must"] and row["must"].lower() not in vietnamese.lower():
+                faults.append(f"{english!r} → {vietnamese!r}: {row['concept']} is “{row['must']}”")
+            for word in row["avoid"]:
+                if word.lower() in vietnamese.lower():
+                    faults.append(f"{english!r} → {vietnamese!r}: {row['concept']} is not “{word}”")
+    assert faults == [], "\n".join(faults)

@@ -301,7 +301,7 @@ def _apply_profile(user: User, profile: dict) -> None:
         except services.IdentityConflict as exc:
             raise LoginFailure("identity_conflict", _l(
                 "This ID number already belongs to another verified account. "
-                "Please contact the city's support desk.")) from exc
+                "If it is yours, please contact your ward office.")) from exc
     else:
         if not user.is_verified:
             user.identity_level = IdentityLevel.VERIFIED
