@@ -256,6 +256,9 @@ def test_both_colour_schemes_pass_contrast(scheme):
 def test_hidden_attribute_beats_display_rules_and_the_header_ring_is_white():
     assert "[hidden] { display: none !important; }" in CSS
     assert ".top :focus-visible { outline-color: var(--focus-on-brand); }" in CSS
+    # On phones the tab bar is on the page's surface (though inside the header): the page's ring.
+    phone = CSS[:CSS.index("@media (min-width: 48rem)")]
+    assert ".top .tabbar a:focus-visible { outline-color: var(--focus);" in phone
 
 
 # --- icons ----------------------------------------------------------------------------------
