@@ -3,8 +3,15 @@ diacritics, answered from FAQ entries, published official answers and the proced
 each with its source; when nothing fits well, the question goes to an official as a case."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.main.tiles import Tile, register_tile
 
 bp = Blueprint("answers", __name__)
+
+register_tile(Tile("ask", "answers.ask", _l("Ask a question"),
+                   _l("Answers from the FAQ, procedures and officials, with or without diacritics."),
+                   "message-circle-question-mark", 20))
 
 
 def init_app(app) -> None:

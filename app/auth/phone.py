@@ -304,7 +304,7 @@ def phone_verify():
             form.code.errors.append(rejected.message())
         return _verify_page(form, pending, invalid_status())
     services.complete_login(user, "phone")
-    return redirect_to(services.safe_next(pending.get("next")))
+    return redirect_to(services.landing_url(user, pending.get("next")))
 
 
 # --- development outbox ------------------------------------------------------------------

@@ -14,7 +14,7 @@ from app.core.htmx import render
 @bp.get("/login")
 def login():
     if current_user.is_authenticated:
-        return redirect(services.safe_next(request.args.get("next")))
+        return redirect(services.landing_url(current_user, request.args.get("next")))
     return render(
         "auth/login.html",
         next=services.safe_next(request.args.get("next"), ""),

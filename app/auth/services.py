@@ -225,3 +225,13 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if "\\" in target:
         return default
     return target
+
+
+def landing_url(user: User, target: str | None) -> str:
+    """Where a login ends: the page the person was going to (``target``, checked by
+    :func:`safe_next`), else the console for those who use it, else the home page."""
+    from flask import url_for
+
+    from app.auth.permissions import can_use_console
+
+    return safe_next(target, url_for("console.dashboard") if can_use_console(user) else "/")

@@ -165,7 +165,7 @@ def vneid_callback():
         return _fail(failure, next_url)
     services.complete_login(user, "vneid")
     flash(_("You are logged in with VNeID."), "success")
-    return redirect_to(next_url, code=302)
+    return redirect_to(services.landing_url(user, pending.get("next")), code=302)
 
 
 def _fail(failure: LoginFailure, next_url: str = "/"):

@@ -7,10 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
+from app.main.tiles import Tile, register_tile
 from app.notifications import registry as _notifications
 
 bp = Blueprint("business", __name__, url_prefix="/business")
+register_tile(Tile("business", "business.home", _l("Business consultation"),
+                   _l("Comment on draft policies, ask the agencies, read their answers."), "briefcase", 70))
 
 
 def _describe(notifications: Sequence) -> dict:

@@ -2,7 +2,7 @@
 
 Registered app-wide as Jinja globals by :func:`init_app`, so any template can call
 ``status_label(case.status)``, ``time_left(case)``, ``unit_name(case)``,
-``deadline_step(case)`` or ``allowed_actions(case)``.
+``deadline_info(case)``, ``deadline_step(case)`` or ``allowed_actions(case)``.
 """
 
 from __future__ import annotations
@@ -109,6 +109,35 @@ def time_left(case: Case, now: datetime | None = None) -> str:
     return gettext("Less than one working hour left")
 
 
+@dataclass(frozen=True)
+class DeadlineChip:
+    """What the deadline chip of an open case shows.
+
+    ``text`` is :func:`time_left` in the current language ("Còn 3 giờ làm việc", "Quá hạn 2 ngày
+    làm việc"); ``state`` is ``"overdue"`` past the deadline, ``"soon"`` with less than one working
+    day left, else ``"ok"``; ``due_at`` is the deadline (aware UTC) for the chip's tooltip and
+    ``<time>`` element.
+    """
+
+    text: str
+    state: str
+    due_at: datetime
+
+
+def deadline_info(case: Case, now: datetime | None = None) -> DeadlineChip | None:
+    """The deadline chip of a case, counted in working time with the city's calendar
+    (:func:`app.core.workcal.calendar`), or None when the case is not open or has no deadline."""
+    if not case.is_open or case.due_at is None:
+        return None
+    now = now or utcnow()
+    if is_overdue(case, now):
+        state = "overdue"
+    else:
+        left = calendar().remaining(now, case.due_at)
+        state = "ok" if left.days else "soon"
+    return DeadlineChip(time_left(case, now), state, case.due_at)
+
+
 def deadline_step(case: Case) -> str | None:
     """Which step the deadline is for: ``"accept"`` while submitted, ``"resolve"`` while accepted."""
     return {Status.SUBMITTED: "accept", Status.ACCEPTED: "resolve"}.get(case.status)
@@ -167,6 +196,7 @@ GLOBALS = {
     "unit_ref_name": unit_ref_name,
     "is_overdue": is_overdue,
     "time_left": time_left,
+    "deadline_info": deadline_info,
     "workflow_message": workflow_message,
     "allowed_actions": allowed_actions,
     "deadline_step": deadline_step,

@@ -10,14 +10,17 @@ from app.auth.services import safe_next
 from app.core.htmx import render
 from app.core.i18n import LANG_COOKIE
 from app.extensions import db
-from app.main import bp
+from app.main import bp, services
+from app.main.tiles import home_tiles
 
 log = logging.getLogger(__name__)
 
 
 @bp.get("/")
 def home():
-    return render("main/home.html")
+    """Service tiles, the most severe alert, and a logged-in person's open cases."""
+    open_cases, open_total = services.open_cases_of(current_user) if current_user.is_authenticated else ([], 0)
+    return render("main/home.html", tiles=home_tiles(), open_cases=open_cases, open_total=open_total)
 
 
 @bp.post("/language")

@@ -7,10 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
+from app.main.tiles import Tile, register_tile
 from app.notifications import registry as _notifications
 
 bp = Blueprint("reception", __name__, url_prefix="/reception")
+register_tile(Tile("reception", "reception.list_sessions", _l("Citizen reception"),
+                   _l("Book a time to meet the leaders of your ward or a city agency."), "users", 60))
 
 
 def _describe(notifications: Sequence) -> dict:

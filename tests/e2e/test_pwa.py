@@ -130,7 +130,7 @@ def test_report_filed_offline_is_sent_once_when_back_online(app, offline_page, p
     assert _report_count(app) == 1
 
     page.goto("/reports/mine")
-    expect(page.locator("main table")).to_contain_text("#")
+    expect(page.locator("#my-reports")).to_contain_text("#")
     expect(page.locator("#offline-queue .queue-item")).to_have_count(0)
     time.sleep(0.5)  # a late Background Sync must not file it again
     assert _report_count(app) == 1

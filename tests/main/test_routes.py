@@ -9,8 +9,10 @@ def test_home_is_vietnamese_by_default_with_report_action_first(client):
     assert response.status_code == 200
     assert '<html lang="vi">' in html
     assert "Phản ánh, kiến nghị" in html
-    # The report action is the first action on the page.
-    assert html.index('id="action-report"') < html.index("</nav>", html.index('class="actions"'))
+    # The report tile is the first and the only full-width one.
+    tiles = html[html.index('class="tiles actions"'):]
+    assert tiles.index('id="action-report"') < tiles.index('id="action-')+1
+    assert tiles.count('class="tile-primary"') == 1
 
 
 def test_language_switch_sets_cookie_and_english_pages(client):

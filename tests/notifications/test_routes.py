@@ -11,7 +11,7 @@ from tests.conftest import csrf_token
 
 
 def badge(html: str) -> str | None:
-    match = re.search(r'<span class="badge">(\d+)<span class="visually-hidden"> unread</span>', html)
+    match = re.search(r'<span class="count" id="unread-count">(\d+)<span class="visually-hidden"> unread</span>', html)
     return match.group(1) if match else None
 
 
@@ -98,4 +98,4 @@ def test_inbox_needs_login_and_shows_only_ones_own(client, make_user, make_repor
 
 def test_visitors_see_no_notifications_link(client):
     html = client.get("/").get_data(as_text=True)
-    assert "/notifications" not in html and 'class="badge"' not in html
+    assert "/notifications" not in html and 'id="unread-count"' not in html
