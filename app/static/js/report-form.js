@@ -259,7 +259,7 @@
         var box = form().querySelector('[data-photo-place]');
         var text = document.getElementById('photo-place-text');
         text.textContent = answer.ward ? fmt('msgPhotoPlace', 'ward', answer.ward.name) : '';
-        box.querySelector('[data-use-photo-place]').hidden = false;
+        box.querySelector('[data-photo-place-action]').hidden = false;
         box.hidden = false;
       });
     });
@@ -272,7 +272,7 @@
     photoPlace = null;
     var text = document.getElementById('photo-place-text');
     text.textContent = msg('msgPhotoPlaceUsed');
-    button.hidden = true;
+    button.closest('[data-photo-place-action]').hidden = true;
     // The button is gone: the confirmation takes the focus.
     text.focus();
   }
