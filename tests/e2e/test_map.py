@@ -245,10 +245,20 @@ def test_a_photo_with_gps_offers_its_place_and_accepting_sets_it(map_page, demo,
     page.goto("/reports/new")
     page.select_option("#ward", ward_id(app, "phuong_ba_dinh"))
     offer = page.get_by_role("button", name="Dùng vị trí trong ảnh?")
-    # A photo without a position: nothing is offered.
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    # Photos without a position: nothing is offered, and a JPEG without EXIF does not even
+    # fetch the EXIF reader.
+    plain = io.BytesIO()
+    Image.new("RGB", (640, 480), (90, 120, 200)).save(plain, "JPEG")
     page.set_input_files("#photos-gallery", files=[
-        {"name": "khong-gps.png", "mimeType": "image/png", "buffer": photo_bytes(fmt="PNG")}])
+        {"name": "anh-sua.jpg", "mimeType": "image/jpeg", "buffer": plain.getvalue()}])
     expect(page.locator("[data-previews] img")).to_have_count(1)
+    assert not [u for u in fetched if "exifr" in u]
+    page.set_input_files("#photos-gallery", files=[
+        {"name": "khong-gps.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}])
+    expect(page.locator("[data-previews] img")).to_have_count(2)
+    page.wait_for_function("!!window.exifr")  # a JPEG with EXIF (no GPS in it) was read
     expect(offer).to_be_hidden()
     # A photo taken at Cửa Nam: offered, and nothing changes until the citizen accepts.
     page.set_input_files("#photos-gallery", files=[

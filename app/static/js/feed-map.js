@@ -124,6 +124,8 @@
     map.on('moveend', keepFocus);
     // A card opened with the keyboard takes the focus; closing it gives it back to the marker.
     map.on('popupopen', function (e) {
+      var close = e.popup.getElement() && e.popup.getElement().querySelector('.leaflet-popup-close-button');
+      if (close && container().dataset.msgClose) close.setAttribute('aria-label', container().dataset.msgClose);
       var link = e.popup.getElement() && e.popup.getElement().querySelector('.map-card-title');
       if (link && e.popup._source && document.activeElement === e.popup._source.getElement()) link.focus();
     });

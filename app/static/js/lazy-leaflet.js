@@ -1,6 +1,6 @@
 /* Loads Leaflet (vendored) only when a map is opened, and draws the base map.
    The container carries the settings: data-leaflet-css, data-leaflet-js, data-tile-url,
-   data-tile-attribution; and what this map needs besides Leaflet, loaded with it and never by
+   data-tile-attribution, data-msg-zoom-in, data-msg-zoom-out; and what this map needs besides Leaflet, loaded with it and never by
    the page itself: data-map-css (stylesheets) and data-map-js (Leaflet plugins), space-separated. */
 (function () {
   'use strict';
@@ -62,7 +62,11 @@
       var box = el.closest('.map-box');
       if (box) box.hidden = false;
       el.hidden = false;
-      var map = L.map(el).setView(center || HANOI, zoom || 13);
+      // The zoom buttons' names in the page's language (Leaflet's own are English).
+      var map = L.map(el, { zoomControl: false }).setView(center || HANOI, zoom || 13);
+      L.control.zoom({
+        zoomInTitle: el.dataset.msgZoomIn || 'Zoom in', zoomOutTitle: el.dataset.msgZoomOut || 'Zoom out'
+      }).addTo(map);
       L.tileLayer(el.dataset.tileUrl, {
         maxZoom: 19, attribution: el.dataset.tileAttribution
       }).addTo(map);

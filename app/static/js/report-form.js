@@ -122,6 +122,8 @@
 
   // The ward the server takes a point to be in (nearest known ward centre), or null.
   function nearestWard(lat, lon) {
+    // Offline (the report waits in the queue) the ward stays as chosen.
+    if (navigator.onLine === false) return Promise.resolve(null);
     var url = form().dataset.nearestUrl + '?lat=' + lat.toFixed(6) + '&lon=' + lon.toFixed(6);
     return fetch(url, { headers: { Accept: 'application/json' } })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -233,11 +235,32 @@
   // --- the photo's own place (EXIF GPS), read on the phone and only offered ---------------
   var photoPlace = null;
 
+  var JPEG = /^image\/jpeg$|\.jpe?g$/i;
+
+  // Whether a JPEG has an EXIF block at all, from its first segments: the reader (45 KB) is
+  // not fetched for photos that cannot carry a position (screenshots, edited pictures).
+  function hasExif(file) {
+    if (!JPEG.test(file.type) && !JPEG.test(file.name)) return Promise.resolve(true);
+    return file.slice(0, 131072).arrayBuffer().then(function (buf) {
+      var b = new Uint8Array(buf);
+      if (b[0] !== 0xFF || b[1] !== 0xD8) return false;
+      for (var i = 2; i + 10 < b.length && b[i] === 0xFF;) {
+        var marker = b[i + 1];
+        if (marker === 0xDA) return false; // the image data starts: no more metadata
+        if (marker === 0xE1 && String.fromCharCode.apply(null, b.subarray(i + 4, i + 8)) === 'Exif') return true;
+        i += 2 + (b[i + 2] << 8 | b[i + 3]);
+      }
+      return false;
+    }, function () { return true; });
+  }
+
   function readPlace(file) {
     if (!/^image\/(jpeg|heic|heif|tiff)$/.test(file.type) && !/\.(jpe?g|heic|heif|tiff?)$/i.test(file.name)) {
       return Promise.resolve(null);
     }
-    return window.cdtdLoadScript(form().dataset.exifJs)
+    return hasExif(file).then(function (exif) {
+      return exif ? window.cdtdLoadScript(form().dataset.exifJs) : Promise.reject(new Error('no exif'));
+    })
       .then(function () { return window.exifr.gps(file); })
       .then(function (gps) {
         var ok = gps && isFinite(gps.latitude) && isFinite(gps.longitude) &&
@@ -249,7 +272,8 @@
 
   // The first picked photo with a position inside Hanoi is offered as the report's place.
   function offerPlace(files) {
-    if (!window.cdtdLoadScript || !files.length) return;
+    // Offline there is no reader to load nor ward to name: nothing is offered.
+    if (!window.cdtdLoadScript || !files.length || navigator.onLine === false) return;
     Promise.all(files.map(readPlace)).then(function (places) {
       var place = places.filter(Boolean)[0];
       if (!place) return;
