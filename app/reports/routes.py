@@ -20,8 +20,8 @@ from app.cases.messages import workflow_message
 from app.core import uploads
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.ids import arg_id
-from app.core.ratelimit import limiter
 from app.core.images import PhotoError
+from app.core.ratelimit import limiter
 from app.extensions import db
 from app.places import services as places
 from app.places.geo import in_hanoi

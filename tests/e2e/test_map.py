@@ -168,9 +168,17 @@ def test_the_map_follows_the_feed_filters(map_page, demo, app):
         assert "status-resolved" in pins.nth(i).get_attribute("class")
 
 
-def test_the_feed_with_its_map_open_has_no_axe_violations(map_page, demo):
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_feed_with_its_map_open_has_no_axe_violations(map_page, demo, live_server, lang):
     page = map_page
-    open_feed_map(page)
+    page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    page.goto("/reports")
+    page.wait_for_load_state("networkidle")
+    page.locator("[data-map-open]").click()
+    expect(page.locator("#feed-map .map-cluster").first).to_be_visible()
+    # With a report's card open too.
+    page.locator("#feed-map .map-cluster").first.focus()
+    page.keyboard.press("Enter")
     assert violations(page) == []
 
 
@@ -230,6 +238,30 @@ def test_moving_the_pin_picks_the_nearest_ward(map_page, demo, app):
         page.keyboard.press("ArrowDown" if dy > 0 else "ArrowUp")
     expect(page.locator("#ward")).to_have_value(ward_id(app, "phuong_hoan_kiem"))
     expect(pin).to_be_focused()
+    assert violations(page) == []
+
+    # The report is filed where the pin is, in the ward it picked.
+    lat, lon = float(page.locator("#lat").input_value()), float(page.locator("#lon").input_value())
+    from app.extensions import db
+    from app.reports.models import Category, Report
+
+    with app.app_context():
+        waste = db.session.scalar(sa.select(Category.id).where(Category.code == "waste"))
+        db.session.remove()
+    page.check(f'input[name=category][value="{waste}"]')
+    page.fill("#description", "Ổ gà sâu giữa đường, xe máy dễ ngã.")
+    page.set_input_files("#photos-gallery", files=[
+        {"name": "o-ga.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}])
+    expect(page.locator("[data-previews] img")).to_have_count(1)
+    page.locator("#report-form button[type=submit].primary").click()
+    page.wait_for_url(re.compile(r"/reports/\d+$"))
+    report_id = int(page.url.rsplit("/", 1)[1])
+    hoan_kiem = ward_id(app, "phuong_hoan_kiem")
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        assert str(report.ward_id) == hoan_kiem
+        assert (report.lat, report.lon) == (pytest.approx(lat, abs=1e-6), pytest.approx(lon, abs=1e-6))
+        db.session.remove()
 
 
 def gps_jpeg(lat: float, lon: float) -> bytes:
