@@ -57,6 +57,17 @@ def map_page(browser, live_server):
     assert errors == [], f"browser errors: {errors}"
 
 
+def status_labels(app) -> list[str]:
+    """The statuses' Vietnamese names, as the catalog has them."""
+    from flask_babel import force_locale
+
+    from app.cases.display import status_label
+    from app.cases.models import Status
+
+    with app.test_request_context(), force_locale("vi"):
+        return [status_label(s) for s in Status]
+
+
 def open_feed_map(page):
     page.goto("/reports")
     page.wait_for_load_state("networkidle")
@@ -66,14 +77,14 @@ def open_feed_map(page):
     return button
 
 
-def test_feed_map_clusters_with_legend_hides_its_button_and_takes_the_focus(map_page, demo):
+def test_feed_map_clusters_with_legend_hides_its_button_and_takes_the_focus(map_page, demo, app):
     page = map_page
     button = open_feed_map(page)
     expect(button).to_be_hidden()
     expect(page.locator("#feed-map-title")).to_be_focused()
     legend = page.locator(".map-legend")
     expect(legend).to_be_visible()
-    for label in ("Chờ tiếp nhận", "Đang xử lý", "Đã xử lý", "Từ chối", "Đã đóng", "Quá hạn"):
+    for label in [*status_labels(app), "Quá hạn"]:
         expect(legend).to_contain_text(label)
     expect(page.locator("#feed-map-end")).to_have_text(f"Bản đồ có {REPORTS} phản ánh.")
     # Clustered: far fewer icons than reports, and each cluster says how many it holds.
@@ -90,7 +101,7 @@ def test_feed_map_clusters_with_legend_hides_its_button_and_takes_the_focus(map_
     assert len(colours) == 3
 
 
-def test_a_cluster_opens_with_the_keyboard_down_to_a_report_card(map_page, demo):
+def test_a_cluster_opens_with_the_keyboard_down_to_a_report_card(map_page, demo, app):
     page = map_page
     open_feed_map(page)
     # Enter on clusters until a single report's marker shows, then Enter opens its card.
@@ -109,7 +120,8 @@ def test_a_cluster_opens_with_the_keyboard_down_to_a_report_card(map_page, demo)
         page.wait_for_function("!!document.activeElement.closest('#feed-map')")
     pin = page.locator("#feed-map .leaflet-marker-icon.map-pin").first
     label = pin.get_attribute("aria-label")
-    assert re.fullmatch(r".+ – (Chờ tiếp nhận|Đang xử lý|Đã xử lý|Từ chối|Đã đóng), #\d+(, quá hạn)?", label)
+    statuses = "|".join(map(re.escape, status_labels(app)))
+    assert re.fullmatch(rf".+ – ({statuses}), #\d+(, quá hạn)?", label), label
     number = re.search(r"#(\d+)", label).group(1)
     pin.focus()
     page.keyboard.press("Enter")

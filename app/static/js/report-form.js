@@ -282,7 +282,7 @@
         photoPlace = place;
         var box = form().querySelector('[data-photo-place]');
         var text = document.getElementById('photo-place-text');
-        text.textContent = answer.ward ? fmt('msgPhotoPlace', 'ward', answer.ward.name) : '';
+        text.textContent = answer.ward ? fmt('msgPhotoPlace', 'place', answer.ward.name) : '';
         box.querySelector('[data-photo-place-action]').hidden = false;
         box.hidden = false;
       });
