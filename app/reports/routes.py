@@ -15,20 +15,24 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.decorators import login_required, require
 from app.auth.forms import invalid_status
 from app.auth.services import safe_next
-from app.cases.display import locale, status_label, unit_name
+from app.cases.display import is_overdue, locale, status_label, time_left, unit_name
 from app.cases.messages import workflow_message
 from app.core import uploads
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.ids import arg_id
 from app.core.images import PhotoError
+from app.core.ratelimit import limiter
 from app.extensions import db
 from app.places import services as places
+from app.places.geo import in_hanoi
 from app.places.models import Ward
 from app.reports import bp, permissions, services
 from app.reports.forms import RateForm, ReopenForm, ReportForm, parse_answers
 from app.reports.models import Report, ReportPhoto, Status
 
 MAP_POINTS_LIMIT = 500
+# A citizen moving the pin asks once per move: generous for people, a wall for scrapers.
+NEAREST_WARD_LIMIT = "60/minute"
 
 
 def full_page_load(view):
@@ -392,16 +396,50 @@ def feed():
 
 @bp.get("/map.json")
 def map_points():
-    """Public fields only, for the markers of the feed's map: never who reported what."""
+    """Markers of the feed's map, with the feed's own filters (:func:`_feed_filters`: ``ward``,
+    ``category``, ``status``, ``overdue``), newest first, at most :data:`MAP_POINTS_LIMIT`.
+
+    Public fields only, never who reported what or their words: ``{"points": [{"id", "lat",
+    "lon", "category", "status", "status_label", "title", "label", "deadline", "overdue",
+    "url"}], "limit"}``. ``label`` is the marker's accessible name ("Ổ gà – Đang xử lý, #201"),
+    ``deadline`` the time left or how late it is ("" once handled), in the reader's language.
+    """
     filters, _args = _feed_filters()
     lang = locale()
-    points = [
-        {"id": r.id, "lat": r.lat, "lon": r.lon, "category": r.category.display_name(lang),
-         "status": r.status, "status_label": status_label(r.status),
-         "url": url_for("reports.show_report", report_id=r.id)}
-        for r in services.map_points(filters, limit=MAP_POINTS_LIMIT)
-    ]
+    points = []
+    for r in services.map_points(filters, limit=MAP_POINTS_LIMIT):
+        category = r.category.display_name(lang)
+        label = _("%(category)s – %(status)s, #%(id)s", category=category,
+                  status=status_label(r.status), id=r.id)
+        overdue = is_overdue(r)
+        if overdue:
+            label = _("%(label)s, overdue", label=label)
+        points.append({
+            "id": r.id, "lat": r.lat, "lon": r.lon, "category": category,
+            "status": r.status, "status_label": status_label(r.status),
+            "title": f"{category} #{r.id}", "label": label,
+            "deadline": time_left(r), "overdue": overdue,
+            "url": url_for("reports.show_report", report_id=r.id),
+        })
     response = jsonify(points=points, limit=MAP_POINTS_LIMIT)
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
     return response
+
+
+@bp.get("/wards/nearest")
+@limiter.limit(NEAREST_WARD_LIMIT)
+def nearest_ward():
+    """The ward a pin at ``lat``/``lon`` (decimal degrees) is taken to be in, for the report
+    form's ward select: ``{"in_hanoi": bool, "ward": {"id", "name"} | null}``.
+
+    The ward comes from :func:`app.places.services.ward_of_point` (nearest known centre); null
+    when the point is outside Hanoi or no centre is close enough to be sure. 400 without a
+    valid number pair; rate limited per client (:data:`NEAREST_WARD_LIMIT`).
+    """
+    lat, lon = request.args.get("lat", type=float), request.args.get("lon", type=float)
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        abort(400)
+    inside = in_hanoi(lat, lon)
+    ward = places.ward_of_point(lat, lon) if inside else None
+    return jsonify(in_hanoi=inside, ward={"id": ward.id, "name": ward.name} if ward is not None else None)

@@ -711,7 +711,8 @@ def test_map_points_are_public_fields_only(client, make_user, make_report, make_
     response = client.get(f"/reports/map.json?category={road}")
     data = response.get_json()
     assert [p["id"] for p in data["points"]] == [shown]
-    assert set(data["points"][0]) == {"id", "lat", "lon", "category", "status", "status_label", "url"}
+    assert set(data["points"][0]) == {"id", "lat", "lon", "category", "status", "status_label", "title",
+                                      "label", "deadline", "overdue", "url"}
     raw = json.dumps(data, ensure_ascii=False)
     for secret in ("Phạm Bí Mật", "911222333", "Tràng Tiền", "Ổ gà lớn"):
         assert secret not in raw

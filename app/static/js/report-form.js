@@ -1,5 +1,7 @@
 /* The report form, enhanced: photos resized in the browser before upload, location from
-   GPS or a map pin, extra questions of the chosen category only. The form works without it. */
+   GPS or a map pin the citizen can drag, tap or move with the arrow keys (the ward select
+   follows the pin), the photo's own GPS position offered as the place, extra questions of the
+   chosen category only. The form works without it. */
 (function () {
   'use strict';
   if (window.cdtdReportForm) return;
@@ -113,6 +115,50 @@
   }
 
   // --- location -------------------------------------------------------------------------
+  var PIN_STEP = 10; // pixels an arrow key moves the pin (×5 with Shift)
+  var wardAsked = 0;
+
+  function fmt(name, key, value) { return msg(name).replace('%(' + key + ')s', value); }
+
+  // The ward the server takes a point to be in (nearest known ward centre), or null.
+  function nearestWard(lat, lon) {
+    // Offline (the report waits in the queue) the ward stays as chosen.
+    if (navigator.onLine === false) return Promise.resolve(null);
+    var url = form().dataset.nearestUrl + '?lat=' + lat.toFixed(6) + '&lon=' + lon.toFixed(6);
+    return fetch(url, { headers: { Accept: 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .catch(function () { return null; });
+  }
+
+  function chooseWard(ward) {
+    var select = document.getElementById('ward');
+    if (!select.querySelector('option[value="' + ward.id + '"]')) {
+      // The ward search may have narrowed the list: the nearest ward joins it.
+      var option = document.createElement('option');
+      option.value = ward.id;
+      option.textContent = ward.name;
+      select.appendChild(option);
+    }
+    if (select.value === String(ward.id)) return;
+    select.value = String(ward.id);
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  // The pin moved: the ward select follows it when the server knows the ward of that point.
+  function followWard(lat, lon, text) {
+    var mine = ++wardAsked;
+    nearestWard(lat, lon).then(function (answer) {
+      if (mine !== wardAsked || !answer) return;
+      var status = document.getElementById('location-status');
+      if (!answer.in_hanoi) {
+        status.textContent = text + ' ' + msg('msgOutside');
+      } else if (answer.ward) {
+        chooseWard(answer.ward);
+        status.textContent = text + ' ' + fmt('msgWard', 'ward', answer.ward.name);
+      }
+    });
+  }
+
   function setLocation(lat, lon, text) {
     var latInput = document.getElementById('lat');
     latInput.value = lat === null ? '' : lat.toFixed(6);
@@ -121,6 +167,8 @@
     if (map && lat !== null) placePin(lat, lon);
     if (map && lat === null && pin) { map.removeLayer(pin); pin = null; }
     latInput.dispatchEvent(new Event('change', { bubbles: true }));
+    if (lat !== null) followWard(lat, lon, text);
+    else wardAsked++;
   }
 
   function current() {
@@ -129,13 +177,28 @@
     return isNaN(lat) || isNaN(lon) ? null : [lat, lon];
   }
 
+  // Arrow keys on the focused pin move it a few metres; the page does not scroll meanwhile.
+  function onPinKey(e) {
+    var step = PIN_STEP * (e.shiftKey ? 5 : 1);
+    var move = { ArrowUp: [0, -step], ArrowDown: [0, step], ArrowLeft: [-step, 0], ArrowRight: [step, 0] }[e.key];
+    if (!move || !pin) return;
+    e.preventDefault();
+    e.stopPropagation();
+    var at = map.latLngToContainerPoint(pin.getLatLng());
+    var to = map.containerPointToLatLng([at.x + move[0], at.y + move[1]]);
+    setLocation(to.lat, to.lng, msg('msgLocated'));
+  }
+
   function placePin(lat, lon) {
     if (!pin) {
-      pin = window.L.marker([lat, lon], { draggable: true, keyboard: true }).addTo(map);
+      pin = window.L.marker([lat, lon], {
+        draggable: true, keyboard: true, title: msg('msgPin'), alt: msg('msgPin'), autoPanOnFocus: false
+      }).addTo(map);
       pin.on('dragend', function () {
         var p = pin.getLatLng();
         setLocation(p.lat, p.lng, msg('msgLocated'));
       });
+      pin.getElement().addEventListener('keydown', onPinKey);
     } else {
       pin.setLatLng([lat, lon]);
     }
@@ -156,12 +219,86 @@
     var el = document.getElementById('report-map');
     var here = current();
     map = pin = null;
-    button.hidden = true;
+    button.setAttribute('aria-busy', 'true');
     window.cdtdMap(el, here, here ? 17 : 13).then(function (m) {
       map = m;
+      button.removeAttribute('aria-busy');
+      button.hidden = true;
+      form().querySelectorAll('[data-map-tool]').forEach(function (t) { t.hidden = false; });
       if (here) placePin(here[0], here[1]);
       map.on('click', function (e) { setLocation(e.latlng.lat, e.latlng.lng, msg('msgLocated')); });
-    }, function () { button.hidden = false; });
+      // The button that had the focus is gone: the map takes it.
+      el.focus();
+    }, function () { button.removeAttribute('aria-busy'); });
+  }
+
+  // --- the photo's own place (EXIF GPS), read on the phone and only offered ---------------
+  var photoPlace = null;
+
+  var JPEG = /^image\/jpeg$|\.jpe?g$/i;
+
+  // Whether a JPEG has an EXIF block at all, from its first segments: the reader (45 KB) is
+  // not fetched for photos that cannot carry a position (screenshots, edited pictures).
+  function hasExif(file) {
+    if (!JPEG.test(file.type) && !JPEG.test(file.name)) return Promise.resolve(true);
+    return file.slice(0, 131072).arrayBuffer().then(function (buf) {
+      var b = new Uint8Array(buf);
+      if (b[0] !== 0xFF || b[1] !== 0xD8) return false;
+      for (var i = 2; i + 10 < b.length && b[i] === 0xFF;) {
+        var marker = b[i + 1];
+        if (marker === 0xDA) return false; // the image data starts: no more metadata
+        if (marker === 0xE1 && String.fromCharCode.apply(null, b.subarray(i + 4, i + 8)) === 'Exif') return true;
+        i += 2 + (b[i + 2] << 8 | b[i + 3]);
+      }
+      return false;
+    }, function () { return true; });
+  }
+
+  function readPlace(file) {
+    if (!/^image\/(jpeg|heic|heif|tiff)$/.test(file.type) && !/\.(jpe?g|heic|heif|tiff?)$/i.test(file.name)) {
+      return Promise.resolve(null);
+    }
+    return hasExif(file).then(function (exif) {
+      return exif ? window.cdtdLoadScript(form().dataset.exifJs) : Promise.reject(new Error('no exif'));
+    })
+      .then(function () { return window.exifr.gps(file); })
+      .then(function (gps) {
+        var ok = gps && isFinite(gps.latitude) && isFinite(gps.longitude) &&
+          !(gps.latitude === 0 && gps.longitude === 0);
+        return ok ? [gps.latitude, gps.longitude] : null;
+      })
+      .catch(function () { return null; });
+  }
+
+  // The first picked photo with a position inside Hanoi is offered as the report's place.
+  function offerPlace(files) {
+    // Offline there is no reader to load nor ward to name: nothing is offered.
+    if (!window.cdtdLoadScript || !files.length || navigator.onLine === false) return;
+    Promise.all(files.map(readPlace)).then(function (places) {
+      var place = places.filter(Boolean)[0];
+      if (!place) return;
+      return nearestWard(place[0], place[1]).then(function (answer) {
+        if (!answer || !answer.in_hanoi) return;
+        photoPlace = place;
+        var box = form().querySelector('[data-photo-place]');
+        var text = document.getElementById('photo-place-text');
+        text.textContent = answer.ward ? fmt('msgPhotoPlace', 'place', answer.ward.name) : '';
+        box.querySelector('[data-photo-place-action]').hidden = false;
+        box.hidden = false;
+      });
+    });
+  }
+
+  function usePhotoPlace(button) {
+    if (!photoPlace) return;
+    setLocation(photoPlace[0], photoPlace[1], msg('msgPhotoPlaceUsed'));
+    if (map) map.panTo(photoPlace);
+    photoPlace = null;
+    var text = document.getElementById('photo-place-text');
+    text.textContent = msg('msgPhotoPlaceUsed');
+    button.closest('[data-photo-place-action]').hidden = true;
+    // The button is gone: the confirmation takes the focus.
+    text.focus();
   }
 
   // --- extra questions ------------------------------------------------------------------
@@ -184,13 +321,20 @@
     if (!form() || !form().contains(e.target)) return;
     if (e.target.name === 'category') syncQuestions();
     if (e.target.name === 'remove_photo') showPreviews();
-    if (canReplaceFiles && e.target.matches('input[type=file][data-resize]')) onFiles(e.target);
+    if (e.target.matches('input[type=file][data-resize]')) {
+      offerPlace(Array.prototype.slice.call(e.target.files));
+      if (canReplaceFiles) onFiles(e.target);
+    }
   });
   document.addEventListener('click', function (e) {
-    var t = e.target.closest && e.target.closest('[data-locate], [data-map-open], [data-clear-location]');
+    var t = e.target.closest && e.target.closest(
+      '[data-locate], [data-map-open], [data-clear-location], [data-pin-centre], [data-use-photo-place]');
     if (!t || !form() || !form().contains(t)) return;
     if (t.hasAttribute('data-locate')) locate();
     else if (t.hasAttribute('data-map-open')) openMap(t);
+    else if (t.hasAttribute('data-pin-centre')) {
+      if (map) setLocation(map.getCenter().lat, map.getCenter().lng, msg('msgLocated'));
+    } else if (t.hasAttribute('data-use-photo-place')) usePhotoPlace(t);
     else setLocation(null, null, '');
   });
   // A report kept for later (offline) clears the form: forget its photos too, once the
@@ -199,6 +343,8 @@
     if (!form() || e.target !== form()) return;
     setTimeout(function () {
       chosen = new WeakMap();
+      photoPlace = null;
+      form().querySelector('[data-photo-place]').hidden = true;
       showPreviews();
       syncQuestions();
     });
