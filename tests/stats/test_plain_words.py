@@ -22,7 +22,7 @@ def test_times_read_as_working_hours_then_days(app):
 
 
 def test_months_without_reports_are_one_note(app, client, data_set):
-    rows = [Row(key="2026-03", name="", name_en="", figures=None), Row(key="2026-06", name="", name_en="", figures=None)]
+    rows = [Row(key=key, name="", name_en="", figures=None) for key in ("2026-03", "2026-06")]
     period = Period(date(2026, 1, 1), date(2026, 8, 31))
     assert empty_months(period, rows) == ["01/2026–02/2026", "04/2026–05/2026", "07/2026–08/2026"]
     client.set_cookie("lang", "vi")
