@@ -752,7 +752,8 @@ def test_rate_and_reopen_sent_back_reload_and_name_the_missing_answer(client, ma
         if messages[lang]:
             assert link.group(1) == messages[lang][0 if step == "rate" else 1]
         # The same message stands next to the field, which points to it.
-        assert f'<p class="error" id="{"satisfied" if step == "rate" else "reason"}-error" role="alert">{link.group(1)}' in html
+        error_id = "satisfied-error" if step == "rate" else "reason-error"
+        assert f'<p class="error" id="{error_id}" role="alert">{link.group(1)}' in html
         assert html.index('id="error-summary"') < html.index("<h1>")
         reloaded = client.get(url)
         assert reloaded.status_code == 200
