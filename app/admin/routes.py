@@ -12,8 +12,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from app.admin import audit_sentences as sentences
 from app.admin import bp, services
-from app.audit import sentences
 from app.audit import services as audit
 from app.auth.decorators import require
 from app.auth.models import RoleGrant, User

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
+from app.admin.audit_sentences import ACTIONS, CASE_NOUNS, CASE_STEPS, sentence
 from app.audit.models import AuditEntry
-from app.audit.sentences import ACTIONS, CASE_NOUNS, CASE_STEPS, sentence
 from app.extensions import db
 
 APP = Path(__file__).resolve().parents[2] / "app"
