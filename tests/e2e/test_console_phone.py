@@ -112,3 +112,19 @@ def test_a_resolve_sent_back_focuses_its_error_summary_and_reloads(browser, live
     assert response.status == 200
     expect(page.locator("#resolve-form")).to_be_visible()
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_console_statistics_and_audit_have_no_axe_violations_on_a_phone(browser, live_server, seeded, lang):
+    from tests.e2e.test_accessibility import violations
+
+    context = browser.new_context(base_url=live_server, bypass_csp=True, viewport={"width": 360, "height": 740})
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    page = context.new_page()
+    log_in_as(page, "demo-admin")
+    found = {}
+    for path in PAGES + ["/admin/users", f"/console/reports/{seeded['accepted']}"]:
+        page.goto(path)
+        found[path] = violations(page)
+    context.close()
+    assert {k: v for k, v in found.items() if v} == {}
