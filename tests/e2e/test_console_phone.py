@@ -128,3 +128,38 @@ def test_console_statistics_and_audit_have_no_axe_violations_on_a_phone(browser,
         found[path] = violations(page)
     context.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_an_official_accepts_and_resolves_from_a_phone_with_a_result_photo(browser, live_server, seeded, app,
+                                                                           tmp_path):
+    import io
+
+    from PIL import Image
+
+    from app.extensions import db
+    from app.reports.models import Report
+
+    with app.app_context():
+        report_id = db.session.scalar(sa.select(Report.id).where(Report.status == "submitted").limit(1))
+    photo = tmp_path / "result.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (90, 120, 90)).save(buffer, "JPEG")
+    photo.write_bytes(buffer.getvalue())
+
+    context = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    log_in_as(page, "demo-admin")
+    page.goto(f"/console/reports/{report_id}")
+    page.locator(".quick-steps a[href='#accept-form']").click()
+    page.locator("#accept-form button[type=submit]").click()
+    expect(page.locator(".quick-steps a[href='#resolve-form']")).to_be_visible()
+    page.locator("#resolve-answer").fill("Đã dọn sạch, ảnh chụp tại chỗ.")
+    page.locator("#resolve-camera").set_input_files(str(photo))
+    button = page.locator("#resolve-form button[type=submit]")
+    assert button.bounding_box()["height"] >= 44
+    button.click()
+    expect(page.locator(".quick-steps")).to_have_count(0)
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        assert report.status == "resolved" and [p.kind for p in report.photos].count("result") == 1
+    context.close()
