@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from app.admin import audit_sentences as sentences
 from app.admin import bp, services
 from app.audit import services as audit
 from app.auth.decorators import require
@@ -70,7 +71,21 @@ def audit_log():
     # Only the filters that are set travel in the "older entries" link.
     query = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items() if v}
     return render("admin/audit.html", "admin/_audit_rows.html", entries=entries, filters=filters,
-                  query=query, page_size=AUDIT_PAGE)
+                  query=query, page_size=AUDIT_PAGE, people=_people(entries),
+                  sentence=sentences.sentence)
+
+
+def _people(entries) -> dict[int, str]:
+    """The names shown in the audit sentences: officials and admins by name (their acts are the
+    log's subject); anyone else, a citizen, by account number only, as the log always showed."""
+    ids = {e.actor_id for e in entries if e.actor_id}
+    ids |= {int(e.object_id) for e in entries if e.object_type == "users" and (e.object_id or "").isdigit()}
+    if not ids:
+        return {}
+    officials = set(db.session.scalars(sa.select(RoleGrant.user_id).where(RoleGrant.user_id.in_(ids))))
+    names = {uid: name for uid, name in db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids)))}
+    return {uid: (names.get(uid) if uid in officials and names.get(uid) else _("account #%(id)s", id=uid))
+            for uid in ids}
 
 
 @bp.get("/holidays")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import sqlalchemy as sa
@@ -16,14 +17,14 @@ from app.answers.models import CitizenQuestion, FaqEntry
 from app.auth.decorators import login_required, require
 from app.auth.forms import invalid_status
 from app.auth.permissions import is_city_admin
+from app.cases import feedback
 from app.cases.display import locale, unit_name
-from app.cases.messages import workflow_message
-from app.cases.workflow import Action, WorkflowError, allowed_actions
+from app.cases.feedback import RateForm, ReopenForm
+from app.cases.workflow import Action, allowed_actions
 from app.core.htmx import redirect_to, render
 from app.core.ratelimit import limiter
 from app.extensions import db
 from app.places.models import Agency
-from app.procedures.forms import RateForm, ReopenForm
 
 ASK_LIMIT = "30 per minute"
 QUERY_MAX = 300
@@ -94,45 +95,27 @@ def _render_question(question, *, rate_form=None, reopen_form=None):
     actions = allowed_actions(question, current_user)
     return render("answers/question.html", question=question,
                   events=services.cases.timeline(question, internal=False),
+                  error_items=feedback.error_items(rate_form=rate_form, reopen_form=reopen_form),
                   rate_form=rate_form or (RateForm(formdata=None) if Action.RATE in actions else None),
                   reopen_form=reopen_form or (ReopenForm(formdata=None) if Action.REOPEN in actions else None))
 
 
-@bp.post("/ask/questions/<int:question_id>/rate")
+@bp.route("/ask/questions/<int:question_id>/rate", methods=["GET", "POST"])
 @login_required
 def rate_question(question_id: int):
     question = _question_or_404(question_id)
-    form = RateForm()
-    if not form.validate():
-        response = _render_question(question, rate_form=form)
-        response.status_code = invalid_status()
-        return response
-    try:
-        services.cases.rate(question, current_user, form.satisfied.data == "yes", form.comment.data or "")
-    except WorkflowError as e:
-        flash(workflow_message(e.code), "error")
-    else:
-        flash(_("Thank you for rating the answer."), "success")
-    return redirect_to(url_for("answers.show_question", question_id=question.id))
+    return feedback.rate_view(question, functools.partial(_render_question, question),
+                              url_for("answers.show_question", question_id=question.id))
 
 
-@bp.post("/ask/questions/<int:question_id>/reopen")
+@bp.route("/ask/questions/<int:question_id>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen_question(question_id: int):
     question = _question_or_404(question_id)
-    form = ReopenForm()
-    if not form.validate():
-        response = _render_question(question, reopen_form=form)
-        response.status_code = invalid_status()
-        return response
-    try:
-        services.cases.request_reopen(question, current_user, form.reason.data)
-    except WorkflowError as e:
-        flash(workflow_message(e.code), "error")
-    else:
-        flash(_("Your question was sent back to %(unit)s to be answered again.", unit=unit_name(question)),
-              "success")
-    return redirect_to(url_for("answers.show_question", question_id=question.id))
+    return feedback.reopen_view(
+        question, functools.partial(_render_question, question),
+        url_for("answers.show_question", question_id=question.id),
+        lambda: _("Your question was sent back to %(unit)s to be answered again.", unit=unit_name(question)))
 
 
 @bp.get("/ask/faq/<int:faq_id>")

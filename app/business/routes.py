@@ -4,6 +4,7 @@ comments, publish the response summary. Questions are handled in the console (ca
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC
 from zoneinfo import ZoneInfo
@@ -14,7 +15,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import login_required, require
-from app.auth.forms import invalid_status
 from app.business import bp, permissions, services
 from app.business.forms import (
     KIND_LABELS,
@@ -29,16 +29,16 @@ from app.business.forms import (
 )
 from app.business.kind import topic_label
 from app.business.models import BusinessQuestion, Consultation, ConsultationComment
+from app.cases import feedback
 from app.cases import services as cases
 from app.cases.display import locale, unit_name
-from app.cases.messages import workflow_message
-from app.cases.workflow import Action, WorkflowError, allowed_actions
+from app.cases.feedback import RateForm, ReopenForm
+from app.cases.workflow import Action, allowed_actions
 from app.core.clock import HANOI_TZ
 from app.core.htmx import redirect_to, render
 from app.core.text import vi_sorted
 from app.extensions import db, limiter
 from app.places.models import Agency
-from app.procedures.forms import RateForm, ReopenForm
 
 
 @bp.app_context_processor
@@ -168,51 +168,31 @@ def _render_question(question, *, rate_form=None, reopen_form=None):
     actions = allowed_actions(question, current_user)
     return render("business/question.html", question=question, actions=actions,
                   events=cases.timeline(question, internal=False), Action=Action,
+                  error_items=feedback.error_items(rate_form=rate_form, reopen_form=reopen_form),
                   rate_form=rate_form or (RateForm(formdata=None) if Action.RATE in actions else None),
                   reopen_form=reopen_form or (ReopenForm(formdata=None) if Action.REOPEN in actions else None),
                   rate_action=url_for("business.rate_question", question_id=question.id),
                   reopen_action=url_for("business.reopen_question", question_id=question.id))
 
 
-@bp.post("/questions/<int:question_id>/rate")
+@bp.route("/questions/<int:question_id>/rate", methods=["GET", "POST"])
 @login_required
 def rate_question(question_id: int):
     question = _question_or_404(question_id)
-    if Action.RATE not in allowed_actions(question, current_user):
-        abort(403)
-    form = RateForm()
-    if not form.validate():
-        response = _render_question(question, rate_form=form)
-        response.status_code = invalid_status()
-        return response
-    try:
-        cases.rate(question, current_user, form.satisfied.data == "yes", form.comment.data or "")
-    except WorkflowError as error:
-        flash(workflow_message(error.code), "error")
-    else:
-        flash(_("Thank you for rating the answer."), "success")
-    return redirect_to(url_for("business.show_question", question_id=question.id))
+    return feedback.rate_view(question, functools.partial(_render_question, question),
+                              url_for("business.show_question", question_id=question.id),
+                              allowed=Action.RATE in allowed_actions(question, current_user))
 
 
-@bp.post("/questions/<int:question_id>/reopen")
+@bp.route("/questions/<int:question_id>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen_question(question_id: int):
     question = _question_or_404(question_id)
-    if Action.REOPEN not in allowed_actions(question, current_user):
-        abort(403)
-    form = ReopenForm()
-    if not form.validate():
-        response = _render_question(question, reopen_form=form)
-        response.status_code = invalid_status()
-        return response
-    try:
-        cases.request_reopen(question, current_user, form.reason.data)
-    except WorkflowError as error:
-        flash(workflow_message(error.code), "error")
-    else:
-        flash(_("Your question was sent back to %(unit)s to be answered again.", unit=unit_name(question)),
-              "success")
-    return redirect_to(url_for("business.show_question", question_id=question.id))
+    return feedback.reopen_view(
+        question, functools.partial(_render_question, question),
+        url_for("business.show_question", question_id=question.id),
+        lambda: _("Your question was sent back to %(unit)s to be answered again.", unit=unit_name(question)),
+        allowed=Action.REOPEN in allowed_actions(question, current_user))
 
 
 # --- agencies -------------------------------------------------------------------------------

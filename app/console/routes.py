@@ -147,6 +147,18 @@ def accept_report(report_id: int):
 
 # --- the handling page ------------------------------------------------------------------
 
+#: Where the error summary of the handling page links to: the element of each form's field
+#: (``None``: the form's own errors), as in ``console/report.html``.
+FIELD_IDS = {
+    ("accept", "level"): "accept-level", ("resolve", "answer"): "resolve-answer",
+    ("resolve", "photos"): "resolve-camera", ("transfer", "ward_id"): "transfer-ward",
+    ("transfer", "agency_id"): "transfer-agency", ("transfer", "reason"): "transfer-reason",
+    ("transfer", None): "transfer-q", ("reject", "reason"): "reject-reason",
+    ("reject", "duplicate_of"): "reject-duplicate", ("reject", "text"): "reject-text",
+    ("note", "text"): "note-text",
+}
+
+
 def _handling_page(report: Report, status: int = 200, *, drafts=(), **bound):
     """The page with every form; ``bound`` carries a form sent back with its errors, and
     ``drafts`` the result photos already uploaded with it."""
@@ -160,12 +172,16 @@ def _handling_page(report: Report, status: int = 200, *, drafts=(), **bound):
         "redact": RedactForm(formdata=None, description=getattr(report, "description", "")),
     }
     forms.update(bound)
+    errors = [(FIELD_IDS.get((name, field.name), "actions"), str(message))
+              for name, form in bound.items() for field in form for message in field.errors]
+    errors += [(FIELD_IDS.get((name, None), "actions"), str(message))
+               for name, form in bound.items() for message in form.form_errors]
     # Without JavaScript the ward search reloads the page: list what it found.
     query = forms["transfer"].q.data or ""
     wards = (places.search_wards(query, limit=ALL_WARDS) if query else []) or places.search_wards("", limit=ALL_WARDS)
     response = make_response(render(
         "console/report.html",
-        report=report, kind=case_type(report), forms=forms,
+        report=report, kind=case_type(report), forms=forms, error_items=errors,
         actions=allowed_actions(report, current_user),
         events=cases.timeline(report, internal=True),
         proof_problems=display.proof_problems(report),
@@ -184,6 +200,14 @@ def _handling_page(report: Report, status: int = 200, *, drafts=(), **bound):
 @bp.get("/reports/<int:report_id>")
 @require(can_use_console)
 def show_report(report_id: int):
+    return _handling_page(_load(report_id))
+
+
+@bp.get("/reports/<int:report_id>/<any(accept, transfer, reject, resolve, notes, hidden, redact):step>")
+@require(can_use_console)
+def step_page(report_id: int, step: str):
+    """A step's form posts here and a form with errors is drawn at this URL: reloading it
+    (or coming back to it) shows the handling page instead of a 405."""
     return _handling_page(_load(report_id))
 
 

@@ -13,7 +13,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     MultipleFileField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -110,19 +109,3 @@ class ComplaintForm(BaseForm):
     def valid_submission_id(self) -> str | None:
         value = self.submission_id.data or ""
         return value if _SUBMISSION_ID.fullmatch(value) else None
-
-
-class RateForm(BaseForm):
-    satisfied = RadioField(_l("Are you satisfied with the answer?"), validate_choice=False)
-    comment = TextAreaField(_l("Comment (optional)"), filters=[_strip], validators=[
-        Optional(), Length(max=2000, message=_l("At most %(max)d characters."))])
-
-    def validate_satisfied(self, field) -> None:
-        if field.data not in ("yes", "no"):
-            raise ValidationError(_l("Choose whether you are satisfied."))
-
-
-class ReopenForm(BaseForm):
-    reason = TextAreaField(_l("What is still wrong?"), filters=[_strip], validators=[
-        DataRequired(_l("Tell the officials what is still wrong.")),
-        Length(max=2000, message=_l("At most %(max)d characters."))])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import sqlalchemy as sa
@@ -13,9 +14,10 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.decorators import login_required, require
 from app.auth.forms import invalid_status
+from app.cases import feedback
 from app.cases.display import unit_name
-from app.cases.messages import workflow_message
-from app.cases.workflow import Action, WorkflowError, allowed_actions
+from app.cases.feedback import RateForm, ReopenForm
+from app.cases.workflow import Action, allowed_actions
 from app.core.htmx import redirect_to, render
 from app.core.ids import arg_id
 from app.core.ratelimit import limiter
@@ -25,7 +27,7 @@ from app.extensions import db
 from app.places.models import Agency
 from app.procedures import bp, health_bp, permissions, services
 from app.procedures.attachments import MAX_ATTACHMENTS, AttachmentError, check_file
-from app.procedures.forms import ComplaintForm, ProcedureForm, RateForm, ReopenForm
+from app.procedures.forms import ComplaintForm, ProcedureForm
 from app.procedures.models import ComplaintAttachment, Procedure, ProcedureComplaint
 
 
@@ -250,45 +252,27 @@ def _render_complaint(complaint, *, rate_form=None, reopen_form=None):
     actions = allowed_actions(complaint, current_user)
     return render("procedures/complaint.html", complaint=complaint,
                   events=services.cases.timeline(complaint, internal=False),
+                  error_items=feedback.error_items(rate_form=rate_form, reopen_form=reopen_form),
                   rate_form=rate_form or (RateForm(formdata=None) if Action.RATE in actions else None),
                   reopen_form=reopen_form or (ReopenForm(formdata=None) if Action.REOPEN in actions else None))
 
 
-@bp.post("/complaints/<int:complaint_id>/rate")
+@bp.route("/complaints/<int:complaint_id>/rate", methods=["GET", "POST"])
 @login_required
 def rate_complaint(complaint_id: int):
     complaint = _complaint_or_404(complaint_id)
-    form = RateForm()
-    if not form.validate():
-        response = _render_complaint(complaint, rate_form=form)
-        response.status_code = invalid_status()
-        return response
-    try:
-        services.cases.rate(complaint, current_user, form.satisfied.data == "yes", form.comment.data or "")
-    except WorkflowError as e:
-        flash(workflow_message(e.code), "error")
-    else:
-        flash(_("Thank you for rating the answer."), "success")
-    return redirect_to(url_for("procedures.show_complaint", complaint_id=complaint.id))
+    return feedback.rate_view(complaint, functools.partial(_render_complaint, complaint),
+                              url_for("procedures.show_complaint", complaint_id=complaint.id))
 
 
-@bp.post("/complaints/<int:complaint_id>/reopen")
+@bp.route("/complaints/<int:complaint_id>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen_complaint(complaint_id: int):
     complaint = _complaint_or_404(complaint_id)
-    form = ReopenForm()
-    if not form.validate():
-        response = _render_complaint(complaint, reopen_form=form)
-        response.status_code = invalid_status()
-        return response
-    try:
-        services.cases.request_reopen(complaint, current_user, form.reason.data)
-    except WorkflowError as e:
-        flash(workflow_message(e.code), "error")
-    else:
-        flash(_("Your complaint was sent back to %(unit)s to be handled again.", unit=unit_name(complaint)),
-              "success")
-    return redirect_to(url_for("procedures.show_complaint", complaint_id=complaint.id))
+    return feedback.reopen_view(
+        complaint, functools.partial(_render_complaint, complaint),
+        url_for("procedures.show_complaint", complaint_id=complaint.id),
+        lambda: _("Your complaint was sent back to %(unit)s to be handled again.", unit=unit_name(complaint)))
 
 
 @bp.get("/complaints/attachments/<int:attachment_id>")

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.cases import feedback
 from app.core import questions
 from app.core.forms import BaseForm
 from app.core.ids import to_id
@@ -129,23 +130,19 @@ def parse_answers(category, formdata) -> tuple[dict, dict[int, str]]:
     return answers, {q.id: errors[q.id] for q in category.questions if q.id in errors}
 
 
-class RateForm(BaseForm):
-    satisfied = RadioField(
-        _l("Are you satisfied with the answer?"),
-        validate_choice=False,
-    )
+class RateForm(feedback.RateForm):
+    """The engine's rating form; a report's comment is normalised like the report's own text."""
+
     comment = TextAreaField(
         _l("Comment (optional)"), filters=[_clean_text],
         validators=[Optional(), Length(max=COMMENT_MAX, message=_l(
             "The comment is too long (at most %(max)d characters)."))],
     )
 
-    def validate_satisfied(self, field) -> None:
-        if field.data not in ("yes", "no"):
-            raise ValidationError(_l("Choose whether you are satisfied."))
 
+class ReopenForm(feedback.ReopenForm):
+    """The engine's reopen form, asked in a report's words."""
 
-class ReopenForm(BaseForm):
     reason = TextAreaField(
         _l("Why is the problem not solved?"), filters=[_clean_text],
         validators=[

@@ -15,8 +15,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.decorators import login_required, require
 from app.auth.forms import invalid_status
 from app.auth.services import safe_next
+from app.cases import feedback
 from app.cases.display import is_overdue, locale, status_label, time_left, unit_name
-from app.cases.messages import workflow_message
 from app.core import uploads
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.ids import arg_id
@@ -211,6 +211,7 @@ def _render_report(report: Report, *, rate_form=None, reopen_form=None):
         "reports/show.html", report=report,
         events=services.timeline(report, internal=internal), internal=internal,
         following=services.is_following(report, user),
+        error_items=feedback.error_items(rate_form=rate_form, reopen_form=reopen_form),
         rate_form=rate_form or (RateForm(formdata=None) if permissions.can_rate(user, report) else None),
         reopen_form=reopen_form or (ReopenForm(formdata=None)
                                     if permissions.can_request_reopen(user, report) else None),
@@ -258,44 +259,23 @@ def _set_following(report_id: int, follow: bool):
     return redirect(target, code=303)
 
 
-@bp.post("/<int:report_id>/rate")
+@bp.route("/<int:report_id>/rate", methods=["GET", "POST"])
 @login_required
 def rate_report(report_id: int):
     report = _load_report(report_id)
-    if not permissions.is_reporter(current_user, report):
-        abort(403)
-    form = RateForm()
-    if not form.validate():
-        response = _render_report(report, rate_form=form)
-        response.status_code = invalid_status()
-        return response
-    try:
-        services.rate(report, current_user, form.satisfied.data == "yes", form.comment.data or "")
-    except services.WorkflowError as e:
-        flash(workflow_message(e.code), "error")
-        return _back_to(report)
-    flash(_("Thank you for rating the answer."), "success")
-    return _back_to(report)
+    return feedback.rate_view(report, functools.partial(_render_report, report),
+                              url_for("reports.show_report", report_id=report.id),
+                              allowed=permissions.is_reporter(current_user, report), form_class=RateForm)
 
 
-@bp.post("/<int:report_id>/reopen")
+@bp.route("/<int:report_id>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen_report(report_id: int):
     report = _load_report(report_id)
-    if not permissions.is_reporter(current_user, report):
-        abort(403)
-    form = ReopenForm()
-    if not form.validate():
-        response = _render_report(report, reopen_form=form)
-        response.status_code = invalid_status()
-        return response
-    try:
-        services.request_reopen(report, current_user, form.reason.data)
-    except services.WorkflowError as e:
-        flash(workflow_message(e.code), "error")
-        return _back_to(report)
-    flash(_("Your report was sent back to %(unit)s to be handled again.", unit=unit_name(report)), "success")
-    return _back_to(report)
+    return feedback.reopen_view(
+        report, functools.partial(_render_report, report), url_for("reports.show_report", report_id=report.id),
+        lambda: _("Your report was sent back to %(unit)s to be handled again.", unit=unit_name(report)),
+        allowed=permissions.is_reporter(current_user, report), form_class=ReopenForm)
 
 
 # --- photos -------------------------------------------------------------------------------

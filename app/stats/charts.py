@@ -10,8 +10,10 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-WIDTH = 640
-BAR_GAP = 4
+#: A phone's width in CSS pixels: the text of the charts keeps its size on a phone, and the
+#: chart grows no wider than about twice that on a wide screen (app.css).
+WIDTH = 360
+LABEL_H = 16
 
 
 def _nice_max(value: float) -> int:
@@ -26,63 +28,59 @@ def _nice_max(value: float) -> int:
         step *= 10
 
 
+def _open(chart_id: str, title: str, height: int) -> list[Markup]:
+    return [Markup('<svg class="chart" id="{}" role="img" aria-labelledby="{}-title" viewBox="0 0 {} {}" '
+                   'width="100%" preserveAspectRatio="xMinYMin meet">').format(chart_id, chart_id, WIDTH, height),
+            Markup('<title id="{}-title">{}</title>').format(chart_id, title)]
+
+
 def grouped_bars(chart_id: str, title: str, labels: Sequence[str],
-                 series: Sequence[tuple[str, str, Sequence[int]]], height: int = 220) -> Markup:
-    """Vertical bars, one group per label; ``series`` is (name, css class, values)."""
-    top, bottom, left, right = 20, 36, 40, 8
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+                 series: Sequence[tuple[str, str, Sequence[int]]]) -> Markup:
+    """Horizontal bars, one group per label (its name above its bars); ``series`` is
+    (name, css class, values). Values are written at the end of each bar."""
+    bar_h, value_w = 12, 40
+    plot_w = WIDTH - value_w
     peak = _nice_max(max((v for _, _, values in series for v in values), default=0))
-    group_w = plot_w / max(len(labels), 1)
-    bar_w = max((group_w - 2 * BAR_GAP) / max(len(series), 1), 1)
-    parts = [Markup('<svg class="chart" id="{}" role="img" aria-labelledby="{}-title" viewBox="0 0 {} {}" '
-                    'width="100%" preserveAspectRatio="xMidYMid meet">').format(chart_id, chart_id, WIDTH, height),
-             Markup('<title id="{}-title">{}</title>').format(chart_id, title)]
-    for fraction in (0, 0.5, 1):
-        y = top + plot_h * (1 - fraction)
-        parts.append(Markup('<line class="chart-grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
-                            '<text class="chart-axis" x="{}" y="{:.1f}" text-anchor="end">{}</text>')
-                     .format(left, WIDTH - right, y, y, left - 4, y + 4, round(peak * fraction)))
+    group_h = LABEL_H + len(series) * (bar_h + 2) + 8
+    legend_h = 20
+    parts = _open(chart_id, title, legend_h + len(labels) * group_h)
+    for j, (name, css, _values) in enumerate(series):
+        x = j * 130
+        parts.append(Markup('<rect class="{}" x="{}" y="2" width="12" height="12"/>'
+                            '<text class="chart-legend" x="{}" y="12">{}</text>').format(css, x, x + 16, name))
     for i, label in enumerate(labels):
-        x0 = left + i * group_w + BAR_GAP
+        y = legend_h + i * group_h
+        parts.append(Markup('<text class="chart-label" x="0" y="{}">{}</text>').format(y + 12, label))
         for j, (name, css, values) in enumerate(series):
-            value = values[i]
-            h = plot_h * value / peak
-            parts.append(Markup('<rect class="{}" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
-                                '<title>{}: {}</title></rect>')
-                         .format(css, x0 + j * bar_w, top + plot_h - h, bar_w, h, name, value))
-        parts.append(Markup('<text class="chart-label" x="{:.1f}" y="{}" text-anchor="middle">{}</text>')
-                     .format(left + (i + 0.5) * group_w, height - bottom + 16, label))
-    for j, (name, css, _) in enumerate(series):
-        x = left + j * 150
-        parts.append(Markup('<rect class="{}" x="{}" y="{}" width="12" height="12"/>'
-                            '<text class="chart-legend" x="{}" y="{}">{}</text>')
-                     .format(css, x, height - 14, x + 16, height - 3, name))
+            top = y + LABEL_H + j * (bar_h + 2)
+            w = plot_w * values[i] / peak
+            parts.append(Markup('<rect class="{}" x="0" y="{}" width="{:.1f}" height="{}"><title>{}: {}</title></rect>'
+                                '<text class="chart-value" x="{:.1f}" y="{}">{}</text>')
+                         .format(css, top, w, bar_h, name, values[i], w + 4, top + bar_h - 2, values[i]))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 
 
 def share_bars(chart_id: str, title: str, items: Sequence[tuple[str, float | None]],
                empty: str) -> Markup:
-    """Horizontal bars of shares (0–1) with their percentage; ``None`` shows ``empty``."""
-    row_h, label_w, right = 26, 200, 56
-    height = max(len(items), 1) * row_h + 8
-    plot_w = WIDTH - label_w - right
-    parts = [Markup('<svg class="chart" id="{}" role="img" aria-labelledby="{}-title" viewBox="0 0 {} {}" '
-                    'width="100%" preserveAspectRatio="xMidYMid meet">').format(chart_id, chart_id, WIDTH, height),
-             Markup('<title id="{}-title">{}</title>').format(chart_id, title)]
+    """Horizontal bars of shares (0–1), each under its label, with its percentage; ``None``
+    shows ``empty``."""
+    bar_h, value_w = 14, 48
+    row_h = LABEL_H + bar_h + 8
+    plot_w = WIDTH - value_w
+    parts = _open(chart_id, title, max(len(items), 1) * row_h)
     for i, (label, share) in enumerate(items):
-        y = 4 + i * row_h
-        parts.append(Markup('<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>')
-                     .format(label_w - 8, y + 17, label))
-        parts.append(Markup('<rect class="chart-track" x="{}" y="{}" width="{}" height="18"/>')
-                     .format(label_w, y + 3, plot_w))
+        y = i * row_h
+        parts.append(Markup('<text class="chart-label" x="0" y="{}">{}</text>').format(y + 12, label))
+        parts.append(Markup('<rect class="chart-track" x="0" y="{}" width="{}" height="{}"/>')
+                     .format(y + LABEL_H, plot_w, bar_h))
         if share is None:
             text = empty
         else:
-            parts.append(Markup('<rect class="bar-share" x="{}" y="{}" width="{:.1f}" height="18"/>')
-                         .format(label_w, y + 3, plot_w * share))
+            parts.append(Markup('<rect class="bar-share" x="0" y="{}" width="{:.1f}" height="{}"/>')
+                         .format(y + LABEL_H, plot_w * share, bar_h))
             text = f"{share:.0%}"
         parts.append(Markup('<text class="chart-value" x="{}" y="{}">{}</text>')
-                     .format(label_w + plot_w + 6, y + 17, text))
+                     .format(plot_w + 4 if share is not None else 4, y + LABEL_H + bar_h - 3, text))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)

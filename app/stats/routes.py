@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import datetime
 
 from flask import Response, abort, request, stream_with_context, url_for
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -40,6 +41,49 @@ def hours(value: float | None) -> str:
     return "–" if value is None else format_decimal(value, "#,##0.#")
 
 
+def within(value: float | None) -> str | None:
+    """A time in working hours as a reader says it, rounded up: "3 working hours", "2 working
+    days" (a working day is 8 working hours); None stays None."""
+    if value is None:
+        return None
+    if math.ceil(value) < 8:
+        return ngettext("%(num)d working hour", "%(num)d working hours", max(1, math.ceil(value)))
+    return ngettext("%(num)d working day", "%(num)d working days", math.ceil(value / 8))
+
+
+def speed_sentences(figures: Figures) -> list[tuple[str, str]]:
+    """The four times of the figures in plain words: ``(element id, sentence)``."""
+    words = [
+        ("stat-accept-median", figures.accept_median, _("Half of the reports were accepted within %(time)s.")),
+        ("stat-accept-p90", figures.accept_p90, _("9 in 10 reports were accepted within %(time)s.")),
+        ("stat-resolve-median", figures.resolve_median, _("Half of the reports were resolved within %(time)s.")),
+        ("stat-resolve-p90", figures.resolve_p90, _("9 in 10 reports were resolved within %(time)s.")),
+    ]
+    return [(key, (template % {"time": within(value)}) if value is not None else
+             _("Not enough reports yet to say how fast they were accepted.") if "accept" in key else
+             _("Not enough reports yet to say how fast they were resolved."))
+            for key, value, template in words]
+
+
+def empty_months(period: Period, rows: list[Row]) -> list[str]:
+    """The months of the period missing from ``rows`` (the months with reports), runs of them
+    joined: ``["01/2026–03/2026", "05/2026"]``."""
+    filled = {row.key for row in rows}
+    runs: list[list[str]] = []
+    previous_empty = False
+    for key in period.months():
+        if key in filled:
+            previous_empty = False
+            continue
+        if previous_empty:
+            runs[-1].append(key)
+        else:
+            runs.append([key])
+        previous_empty = True
+    return [month_label(run[0]) if len(run) == 1 else f"{month_label(run[0])}–{month_label(run[-1])}"
+            for run in runs]
+
+
 def month_label(key: str) -> str:
     year, month = key.split("-")
     return f"{int(month):02d}/{year}"
@@ -47,7 +91,8 @@ def month_label(key: str) -> str:
 
 def _context(stats: Statistics, *, base_url: str, scoped: bool, **extra) -> dict:
     lang = _lang()
-    months = stats.months
+    # Months without a report are named in one note, not drawn as empty bars and zero rows.
+    months = [m for m in stats.months if m.figures.received]
     month_chart = charts.grouped_bars(
         "chart-months", _("Reports received and resolved per month"),
         [month_label(m.key) for m in months],
@@ -61,6 +106,7 @@ def _context(stats: Statistics, *, base_url: str, scoped: bool, **extra) -> dict
         "stats": stats, "period": stats.period, "lang": lang, "base_url": base_url, "scoped": scoped,
         "month_chart": month_chart, "category_chart": category_chart, "share": share, "hours": hours,
         "month_label": month_label, "league_min": services.LEAGUE_MIN_FINISHED,
+        "speed": speed_sentences(stats.city), "months": months, "empty_months": empty_months(stats.period, months),
         "export_kinds": EXPORT_KINDS, **extra,
     }
 

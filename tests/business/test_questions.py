@@ -252,8 +252,14 @@ def test_the_asker_can_reopen_once_and_a_bad_rating_keeps_the_page(app, client, 
     token = csrf_token(client, f"/business/questions/{question_id}")
     bad = client.post(f"/business/questions/{question_id}/rate", data={"csrf_token": token, "comment": "Chưa rõ"})
     assert bad.status_code == 422 and "Chưa rõ</textarea>" in bad.get_data(as_text=True)
+    assert '<a href="#rate-satisfied">Choose whether you are satisfied.</a>' in bad.get_data(as_text=True)
+    # The URL of a page sent back reloads (GET): the page with its forms, not a 405.
+    reloaded = client.get(f"/business/questions/{question_id}/rate")
+    assert reloaded.status_code == 200 and 'id="rate"' in reloaded.get_data(as_text=True)
     empty = client.post(f"/business/questions/{question_id}/reopen", data={"csrf_token": token, "reason": " "})
     assert empty.status_code == 422
+    assert '<a href="#reason">Tell the officials what is still wrong.</a>' in empty.get_data(as_text=True)
+    assert client.get(f"/business/questions/{question_id}/reopen").status_code == 200
     sent = client.post(f"/business/questions/{question_id}/reopen", data={"csrf_token": token,
                                                                          "reason": "Chưa nói thời hạn"})
     assert sent.status_code == 303

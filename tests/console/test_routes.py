@@ -693,3 +693,46 @@ def test_resolving_never_claims_the_citizen_was_already_told(client, sign_in, ci
                                  "photos": [upload(photo_bytes())]}, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert said in html and never not in html
+
+
+# --- phone layout and forms sent back -----------------------------------------------------
+
+def test_inbox_rows_carry_the_card_labels_and_table_roles(client, sign_in, citizen, hk_official, make_report):
+    report_id = make_report(citizen, status="accepted", level="urgent")
+    sign_in(hk_official)
+    html = client.get("/console/").get_data(as_text=True)
+    assert '<table class="table inbox" role="table">' in html and 'class="table-scroll"' not in html
+    card = row(html, report_id)
+    assert 'role="row"' in card and 'class="cell-status"' in card
+    assert '<span class="card-label">Level: </span>Urgent' in card
+    assert '<span class="card-label">Deadline: </span>' in card and 'class="status status-accepted"' in card
+
+
+def test_the_handling_page_offers_the_camera_and_the_next_step(client, sign_in, citizen, hk_official, make_report):
+    report_id = make_report(citizen, status="accepted")
+    sign_in(hk_official)
+    html = client.get(f"/console/reports/{report_id}").get_data(as_text=True)
+    assert 'type="file" accept="image/*" capture="environment"' in html
+    assert '<a class="button primary" href="#resolve-form">' in html
+
+
+def test_a_resolve_sent_back_reloads_and_names_the_missing_field(client, sign_in, citizen, hk_official, make_report):
+    report_id = make_report(citizen, status="accepted")
+    token = sign_in(hk_official)
+    url = f"/console/reports/{report_id}/resolve"
+    response = client.post(url, data={"csrf_token": token, "answer": ""}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    opening = re.search(r'<div role="alert" tabindex="-1" id="error-summary"[^>]*>', html)
+    assert opening and "autofocus" in opening.group(0)
+    assert '<a href="#resolve-answer">Write the answer that the citizen will see.</a>' in summary
+    assert '<a href="#resolve-camera">Add at least one photo' in summary
+    # The summary comes before the page's heading: read first without JavaScript.
+    assert html.index('id="error-summary"') < html.index("<h1>")
+    assert 'id="resolve-answer-error"' in html
+    # Reloading the URL (a GET) shows the page again, with the form, not a 405.
+    reloaded = client.get(url)
+    assert reloaded.status_code == 200 and 'id="resolve-form"' in reloaded.get_data(as_text=True)
+    for step in ("accept", "transfer", "reject", "notes"):
+        assert client.get(f"/console/reports/{report_id}/{step}").status_code == 200

@@ -731,3 +731,32 @@ def test_home_page_action_files_a_report(client):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/reports/new" id="action-report" hx-boost="false"' in html
     assert 'href="/reports"' in html
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_rate_and_reopen_sent_back_reload_and_name_the_missing_answer(client, make_user, make_report, login, lang):
+    reporter = make_user()
+    report_id = make_report(reporter, status="resolved")
+    login(client, reporter)
+    client.set_cookie("lang", lang)
+    token = csrf_token(client, f"/reports/{report_id}")
+    messages = {"en": ("Choose whether you are satisfied.", "Tell the officials what is still wrong."),
+                "vi": None}
+    for step, field in (("rate", "rate-satisfied"), ("reopen", "reason")):
+        url = f"/reports/{report_id}/{step}"
+        response = client.post(url, data={"csrf_token": token})
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        summary = html.split('id="error-summary"')[1].split("</div>")[0]
+        link = re.search(rf'<a href="#{field}">([^<]+)</a>', summary)
+        assert link, summary
+        if messages[lang]:
+            assert link.group(1) == messages[lang][0 if step == "rate" else 1]
+        # The same message stands next to the field, which points to it.
+        error_id = "satisfied-error" if step == "rate" else "reason-error"
+        assert f'<p class="error" id="{error_id}" role="alert">{link.group(1)}' in html
+        assert html.index('id="error-summary"') < html.index("<h1>")
+        reloaded = client.get(url)
+        assert reloaded.status_code == 200
+        page = reloaded.get_data(as_text=True)
+        assert f'action="/reports/{report_id}/rate"' in page and 'id="error-summary"' not in page

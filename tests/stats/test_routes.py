@@ -31,9 +31,19 @@ def test_public_page_shows_figures_charts_and_tables(client, data_set, lang, hea
         assert heading in html
     assert re.search(r'<dd id="stat-received">7</dd>', html)
     assert re.search(r'<dd id="stat-on-time">75\s?%</dd>', html)
-    decimal = "," if lang == "vi" else "."
-    assert f'<dd id="stat-accept-median">2{decimal}5 ' in html
-    assert f'<dd id="stat-resolve-p90">7{decimal}1 ' in html
+    # Times in plain words: median 2.5 h to accept, 90th percentile 7.1 h to resolve.
+    if lang == "vi":
+        assert '<li id="stat-accept-median">Một nửa số phản ánh được tiếp nhận trong vòng 3 giờ làm việc.</li>' in html
+        assert '<li id="stat-resolve-p90">9 trên 10 phản ánh được xử lý trong vòng 1 ngày làm việc.</li>' in html
+        assert "phân vị" not in html
+    else:
+        assert '<li id="stat-accept-median">Half of the reports were accepted within 3 working hours.</li>' in html
+        assert '<li id="stat-resolve-p90">9 in 10 reports were resolved within 1 working day.</li>' in html
+        assert "percentile" not in html
+    # Each data table sits in a scroll box that a keyboard can reach and that has a name.
+    boxes = re.findall(r'<div class="table-scroll"[^>]*>', html)
+    assert len(boxes) == 3 and all('tabindex="0"' in b and 'role="region"' in b and "aria-label=" in b
+                                   for b in boxes)
     assert html.count('<svg class="chart"') == 2
     assert html.count('role="img"') == 2
     assert "<title" in html and "<table" in html
