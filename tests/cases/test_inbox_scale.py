@@ -158,7 +158,8 @@ def test_keyset_pages_list_every_case_once_in_inbox_order(app, people, make_cate
     for i in range(14):
         make_report(people["citizen"], photos=0, ward=HOAN_KIEM if i % 4 < 2 else CUA_NAM,
                     category_id=[roads, lights, police][i % 3], status=["submitted", "accepted"][i % 2],
-                    level=["urgent", "normal"][i // 7], due_at=same if i in (4, 5, 8, 9) else base + timedelta(hours=i * 7 % 11),
+                    level=["urgent", "normal"][i // 7],
+                    due_at=same if i in (4, 5, 8, 9) else base + timedelta(hours=i * 7 % 11),
                     overdue=i in (4, 6, 7))
     for i in range(5):
         make_report(people["citizen"], photos=0, category_id=roads, status=["closed", "resolved"][i % 2])
