@@ -6,8 +6,9 @@ Revises: 0012_lookups
 Create Date: 2026-11-29 17:05:00
 
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 # revision identifiers, used by Alembic.
 revision = '0013_inbox_scale'
