@@ -76,7 +76,7 @@ def main() -> int:
     if args.only:
         args.skip = [part for part in PARTS if part not in args.only]
     scale = QUICK if args.quick else FULL
-    output = args.output or (common.OUT / "RESULTS-quick.md" if args.quick else common.BENCH / "RESULTS.md")
+    output = (args.output or (common.OUT / "RESULTS-quick.md" if args.quick else common.BENCH / "RESULTS.md")).resolve()
 
     common.require_tools(wrk=bool({"reads", "sweep"} - set(args.skip)))
     started = time.time()

@@ -45,10 +45,22 @@ def upgrade():
     for name, columns in INDEXES.items():
         op.drop_index(name, table_name='cases')
         op.create_index(name, 'cases', [*columns, 'id'], unique=False)
+    _analyze_cases()
 
 
 def downgrade():
     for name, columns in INDEXES.items():
         op.drop_index(name, table_name='cases')
         op.create_index(name, 'cases', columns, unique=False)
+    _analyze_cases()
     op.drop_table('case_counts')
+
+
+def _analyze_cases():
+    """A SQLite database that has statistics loses those of the dropped indexes; without new
+    ones its planner took ix_cases_status_due for the nearby-reports query (2.3 s at 1,000,000
+    cases instead of 4 ms). PostgreSQL keeps its table statistics."""
+    bind = op.get_bind()
+    if bind.dialect.name == 'sqlite' and bind.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        op.execute('ANALYZE cases')
