@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.cases.kinds import case_type
 from app.cases.models import OPEN_STATUSES, Case, CaseCount, Level, Status
@@ -128,7 +129,27 @@ def inbox(user, filters: InboxFilters, *, limit: int = 50, after: Cursor | None 
                     query = query.where(Case.id > after.id)
                 query = query.order_by(Case.id)
             lists.append(db.session.scalars(query.limit(limit)).all())
-    return sorted((case for rows in lists for case in rows), key=_sort_key)[:limit]
+    page = sorted((case for rows in lists for case in rows), key=_sort_key)[:limit]
+    _load_units(page)
+    return page
+
+
+def _load_units(cases: list[Case]) -> None:
+    """Load the page's wards and agencies in one query each and attach them to the cases.
+
+    A city admin's page spans dozens of wards: one lazy load per row otherwise. The loaded
+    units stay in the session, so a kind's own link to the same ward (a report's ``ward``)
+    is found there too, without a query.
+    """
+    for relationship, column in ((Case.unit_ward, "unit_ward_id"), (Case.unit_agency, "unit_agency_id")):
+        ids = {getattr(case, column) for case in cases} - {None}
+        if not ids:
+            continue
+        target = relationship.property.mapper.class_
+        units = {unit.id: unit for unit in db.session.scalars(sa.select(target).where(target.id.in_(ids)))}
+        for case in cases:
+            if getattr(case, column) is not None:
+                set_committed_value(case, relationship.key, units.get(getattr(case, column)))
 
 
 def inbox_counts(user, *, kind: str | None = None) -> dict[str, int]:
