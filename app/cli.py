@@ -132,6 +132,19 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"reports newly overdue: {flagged}")
 
+    @app.cli.group("cases")
+    def cases_group():
+        """The case engine."""
+
+    @cases_group.command("recount")
+    def recount_cases():
+        """Rebuild the inbox counters (case_counts) from the cases, e.g. after bulk SQL."""
+        from app.cases.counts import recount
+
+        rows = recount()
+        db.session.commit()
+        click.echo(f"counter rows: {rows}")
+
     @app.cli.group("backup")
     def backup_group():
         """Back up and restore the database and the photos."""

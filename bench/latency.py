@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -29,13 +30,15 @@ def pages(ds: common.Dataset) -> dict[str, tuple[str, str | None]]:
         "feed, deep page (keyset cursor)": (f"/reports?before={lo + (hi - lo) // 10}", None),
         "report page": (f"/reports/{(lo + hi) // 2}", None),
         "nearby suggestion": (f"/reports/nearby?category={m['category']}&lat=21.0&lon=105.85", None),
-        "official inbox (busiest ward)": ("/console/", m["official"][1]),
-        # Not one of the issue's pages: the inbox of a city admin sees every open report.
-        EXTRA_ADMIN: ("/console/", m["admin"][1]),
+        OFFICIAL_INBOX: ("/console/", m["official"][1]),
+        # The inbox of a city admin covers every open case (issue 15: ≤ 1.5× and ≤ 100 ms).
+        ADMIN_INBOX: ("/console/", m["admin"][1]),
     }
 
 
-EXTRA_ADMIN = "city admin inbox (all wards; extra, no goal)"
+OFFICIAL_INBOX = "official inbox (busiest ward)"
+ADMIN_INBOX = "city admin inbox (all wards)"
+INBOXES = (OFFICIAL_INBOX, ADMIN_INBOX)
 
 
 @dataclass
@@ -244,7 +247,24 @@ def flat_cost(small: common.Dataset, large: common.Dataset, *, iterations: int, 
     flat = FlatResult(small, large, results, iterations=iterations)
     if postgres is not None:
         flat.pg, flat.pg_count = _postgres_plans(postgres, iterations, budget), postgres.count
+    print_inbox_plans(flat)
     return flat
+
+
+def print_inbox_plans(flat: FlatResult) -> None:
+    """The inboxes' queries and plans on stderr, so a run shows them without opening the results."""
+    for label in INBOXES:
+        if label not in flat.pages:
+            continue
+        sides = [(f"SQLite, {flat.large.count:,} reports", flat.pages[label][1])]
+        if flat.pg and label in flat.pg:
+            sides.append((f"PostgreSQL, {flat.pg_count:,} reports", flat.pg[label]))
+        for where, result in sides:
+            common.log(f"EXPLAIN {label} ({where}): {len(result.queries)} queries")
+            for q in result.queries:
+                print(" ".join(q.sql.split())[:300], file=sys.stderr)
+                print("  " + q.plan.replace("\n", "\n  ") + ("\n  " + ", ".join(q.flags) if q.flags else ""),
+                      file=sys.stderr)
 
 
 def _postgres_plans(ds: common.Dataset, iterations: int, budget: float) -> dict[str, PageResult]:

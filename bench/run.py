@@ -2,11 +2,13 @@
 
     make bench                              # full scale, about 10 minutes on 2 cores
     .venv/bin/python bench/run.py --quick   # small scale for development (bench/out/RESULTS-quick.md)
+    .venv/bin/python bench/run.py --only flat --output bench/out/RESULTS-flat.md   # one part
 
 Goals (ratios against a baseline measured in the same run, since the machine is shared):
 1. read throughput of /reports and /reports/<id> under gunicorn ≥ 30 % of a bare Flask
    "hello world" served the same way, p99 ≤ 50 ms at 8 connections, no errors (SQLite, PostgreSQL);
-2. median latency of the main pages at 1,000,000 reports ≤ 1.5 × at 10,000, with query plans;
+2. median latency of the main pages at 1,000,000 reports ≤ 1.5 × at 10,000, with query plans; the city
+   admin's inbox also ≤ 100 ms (issue 15);
 3. 16 concurrent clients filing reports for 30 s: no errors, no "database is locked", rows = successes;
 4. kill -9 during the write load loses nothing acknowledged; 1,000 replays of one submission = 1 report;
 5. every gunicorn worker under 150 MB resident after the read benchmark.
@@ -35,7 +37,11 @@ GUNICORN_THREADS = int(os.environ.get("GUNICORN_THREADS", 1))
 RATIO_GOAL = 0.30
 P99_GOAL = 0.050
 FLAT_GOAL = 1.5
+ADMIN_INBOX_GOAL = 0.100  # seconds: the city admin's inbox at the large size, in-process
 RSS_GOAL_MB = 150
+
+
+PARTS = ("reads", "sweep", "flat", "writes", "crash")
 
 
 @dataclass
@@ -62,13 +68,17 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small scale: 2k/20k reports, 3 s loads")
     parser.add_argument("--output", type=Path, help="results file (default bench/RESULTS.md, or "
                         "bench/out/RESULTS-quick.md with --quick)")
-    parser.add_argument("--skip", action="append", default=[], choices=("reads", "sweep", "flat", "writes", "crash"),
+    parser.add_argument("--skip", action="append", default=[], choices=PARTS,
                         help="leave out a part (repeatable); the results say so")
+    parser.add_argument("--only", action="append", default=[], choices=PARTS,
+                        help="run only this part (repeatable); the others count as left out")
     args = parser.parse_args()
+    if args.only:
+        args.skip = [part for part in PARTS if part not in args.only]
     scale = QUICK if args.quick else FULL
-    output = args.output or (common.OUT / "RESULTS-quick.md" if args.quick else common.BENCH / "RESULTS.md")
+    output = (args.output or (common.OUT / "RESULTS-quick.md" if args.quick else common.BENCH / "RESULTS.md")).resolve()
 
-    common.require_tools()
+    common.require_tools(wrk=bool({"reads", "sweep"} - set(args.skip)))
     started = time.time()
     machine_before = common.machine()
     timings: dict[str, float] = {}
@@ -81,9 +91,10 @@ def main() -> int:
         common.log(f"{name}: {timings[name]:.0f} s")
 
     stage("databases")
-    read_sqlite = common.dataset("sqlite", scale.read_count)
+    # The flat-cost part needs only its two SQLite sizes and PostgreSQL's plans.
+    read_sqlite = common.dataset("sqlite", scale.read_count) if set(PARTS) - set(args.skip) - {"flat"} else None
     read_pg = common.dataset("postgresql", scale.read_count)
-    flat_small = common.dataset("sqlite", scale.flat_small)
+    flat_small = common.dataset("sqlite", scale.flat_small) if "flat" not in args.skip else None
     flat_large = common.dataset("sqlite", scale.flat_large) if "flat" not in args.skip else None
     done("databases")
 
@@ -162,31 +173,33 @@ def memory_rows(reads: list[http_load.ServerRun]) -> list[dict]:
     return rows
 
 
+def flat_ok(label: str, small, large) -> bool:
+    """The flat-cost goal of a page; the city admin's inbox must also stay under 100 ms."""
+    ratio = large.median / small.median if small.median else float("inf")
+    ok = ratio <= FLAT_GOAL and small.status == large.status == 200
+    if label == latency.ADMIN_INBOX:
+        ok = ok and large.median <= ADMIN_INBOX_GOAL
+    return ok
+
+
 def flat_explanation(label: str, small, large, flat: latency.FlatResult) -> str:
     ratio = large.median / small.median
     added = large.median - small.median
     added_sql = (large.sql_median or 0) - (small.sql_median or 0)
-    parts = [f"{ratio:.2f}× ({ratio - FLAT_GOAL:+.2f} over the goal)"]
+    parts = [f"{ratio:.2f}× ({ratio - FLAT_GOAL:+.2f} over the goal)" if ratio > FLAT_GOAL else f"{ratio:.2f}×"]
+    if label == latency.ADMIN_INBOX and large.median > ADMIN_INBOX_GOAL:
+        parts.append(f"{common.fmt_ms(large.median)} at {flat.large.count:,}, over the 100 ms goal")
     parts.append(f"of the {common.fmt_ms(added)} added, {common.fmt_ms(added_sql)} is SQL "
                  f"({common.fmt_ms(small.sql_median)} → {common.fmt_ms(large.sql_median)}) and the rest Python")
     flags = sorted({f.removeprefix("⚠ ") for q in large.queries for f in q.flags})
     if flags:
         parts.append("plan at the large size: " + ", ".join(flags))
-    if label == latency.EXTRA_ADMIN:
-        a, b = flat.small.meta["open"], flat.large.meta["open"]
-        parts.append(f"a city admin's inbox covers every open report ({a:,} at {flat.small.count:,}, {b:,} at "
-                     f"{flat.large.count:,}): the deadline order sorts all of them and the status counts read "
-                     f"every report")
-    if label.startswith("official inbox"):
+    if label == latency.OFFICIAL_INBOX:
         a, b = flat.small.meta["busiest_ward_open"], flat.large.meta["busiest_ward_open"]
-        ra, rb = flat.small.meta["busiest_ward_reports"], flat.large.meta["busiest_ward_reports"]
         if min(a, 50) < min(b, 50):
             parts.append(f"the page itself grows: the busiest ward has {a:,} open reports at {flat.small.count:,} "
                          f"and {b:,} at {flat.large.count:,}, so the inbox lists {min(a, 50)} rows against "
-                         f"{min(b, 50)} (the Python part is rendering those rows)")
-        parts.append(f"the deadline order sorts all {b:,} open reports of the ward in a temporary B-tree "
-                     f"({a:,} at the small size) and the status counts read all {rb:,} of the ward's index "
-                     f"entries ({ra:,})")
+                         f"{min(b, 50)} (a page holds 50; the Python part is rendering those rows)")
     return "; ".join(parts)
 
 
@@ -321,7 +334,8 @@ def _render_memory(w, reads) -> None:
 
 def _render_flat(w, flat: latency.FlatResult) -> None:
     s, big = flat.small.count, flat.large.count
-    w(f"## 2. Flat cost (goal: median at {big:,} reports ≤ {FLAT_GOAL}× the median at {s:,})\n")
+    w(f"## 2. Flat cost (goal: median at {big:,} reports ≤ {FLAT_GOAL}× the median at {s:,}; the city admin's "
+      f"inbox also ≤ {ADMIN_INBOX_GOAL * 1000:.0f} ms)\n")
     w(f"In-process (Flask test client, production settings, SQLite), both databases open in the same process "
       f"and asked in alternation, up to {flat.iterations} rounds after a warm-up (fewer, at least 5, for a page "
       f"that takes long). \"SQL\" is the part of the median spent in the database driver (SQLAlchemy cursor "
@@ -334,18 +348,21 @@ def _render_flat(w, flat: latency.FlatResult) -> None:
     misses = []
     for label, (a, b) in flat.pages.items():
         ratio = b.median / a.median if a.median else float("inf")
-        ok = ratio <= FLAT_GOAL and a.status == b.status == 200
-        extra = label == latency.EXTRA_ADMIN
+        ok = flat_ok(label, a, b)
         if not ok:
             misses.append((label, a, b))
-        result = ("(no goal) " + ("within 1.5×" if ok else "over 1.5×")) if extra else verdict(ok)
+        result = verdict(ok)
         w(f"| {label} (`{a.path}`) | {common.fmt_ms(a.median)} ({common.fmt_ms(a.sql_median)}) | "
           f"{common.fmt_ms(b.median)} ({common.fmt_ms(b.sql_median)}) | {len(b.samples)} | {ratio:.2f}× | "
           f"{result} |")
     for label, a, b in misses:
         status = "" if a.status == b.status == 200 else f" (answers {a.status}/{b.status})"
-        verb = "is over the 1.5× mark" if label == latency.EXTRA_ADMIN else "misses"
-        w(f"\n- **{label}** {verb}{status}: {flat_explanation(label, a, b, flat)}.")
+        w(f"\n- **{label}** misses{status}: {flat_explanation(label, a, b, flat)}.")
+    w("\nThe inboxes (issue 15): a page is read by keyset, one query per unit and status, each taking at most "
+      "a page's rows from an inbox index in deadline order (`ix_cases_ward_inbox`, `ix_cases_agency_inbox`, "
+      "`ix_cases_status_due`, all ending in `due_at, id`); the status counts are summed from the `case_counts` "
+      "counters kept by the engine (`app/cases/counts.py`), not counted over the cases. The plans below show "
+      "no sort and no scan of the open cases.")
     if flat.pg:
         w(f"\nPostgreSQL at {flat.pg_count:,} reports, for reference (no goal): " + ", ".join(
             f"{label} {common.fmt_ms(r.median)} (SQL {common.fmt_ms(r.sql_median)})" for label, r in flat.pg.items())
@@ -457,8 +474,7 @@ def summary_lines(reads, flat, write_runs, crash_runs) -> str:
     if flat:
         for label, (a, b) in flat.pages.items():
             ratio = b.median / a.median
-            verdict_text = ("no goal" if label == latency.EXTRA_ADMIN else
-                            "PASS" if ratio <= FLAT_GOAL and a.status == b.status == 200 else "MISS")
+            verdict_text = "PASS" if flat_ok(label, a, b) else "MISS"
             lines.append(f"goal 2 {label}: {common.fmt_ms(a.median)} -> {common.fmt_ms(b.median)} = {ratio:.2f}x: "
                          f"{verdict_text}")
     for r in write_runs:

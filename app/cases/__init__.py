@@ -51,7 +51,8 @@ _notifications.register_subject("case", _describe)
 
 
 def init_app(app: Flask) -> None:
-    """Template globals and the engine's jobs."""
-    from app.cases import display, tasks  # noqa: F401  (tasks: registers the jobs with the queue)
+    """Template globals, the engine's jobs and the inbox counters."""
+    from app.cases import counts, display, tasks  # noqa: F401  (tasks: registers the jobs with the queue)
 
     display.init_app(app)
+    counts.listen()

@@ -69,10 +69,12 @@ class Case(db.Model):
         ),
         sa.CheckConstraint("status <> 'accepted' OR level IS NOT NULL", name="accepted_level"),
         sa.UniqueConstraint("kind", "requester_id", "submission_id", name="requester_submission"),
-        # Inboxes: open cases of a unit, by deadline.
-        sa.Index("ix_cases_ward_inbox", "unit_ward_id", "status", "due_at"),
-        sa.Index("ix_cases_agency_inbox", "unit_agency_id", "status", "due_at"),
-        sa.Index("ix_cases_status_due", "status", "due_at"),
+        # Inboxes (app.cases.queries): the cases of one unit and status, or of one status
+        # everywhere (city admins), in deadline order with the id as tiebreaker, so a page of
+        # the inbox reads only its own rows.
+        sa.Index("ix_cases_ward_inbox", "unit_ward_id", "status", "due_at", "id"),
+        sa.Index("ix_cases_agency_inbox", "unit_agency_id", "status", "due_at", "id"),
+        sa.Index("ix_cases_status_due", "status", "due_at", "id"),
         sa.Index("ix_cases_requester", "requester_id", "id"),
         # Statistics: cases received in a period; the overdue sweep.
         sa.Index("ix_cases_created_at", "created_at"),
@@ -161,3 +163,21 @@ class CaseEvent(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor = relationship("User")
+
+
+class CaseCount(db.Model):
+    """How many cases a unit has of a kind, a status and an overdue flag: the inbox counts.
+
+    Kept by :mod:`app.cases.counts` in the transaction that changes a case, so the counts
+    cost the same at any number of cases; ``flask cases recount`` rebuilds them from ``cases``.
+    ``unit_id`` is the ward's or agency's id, 0 for the city's triage queue.
+    """
+
+    __tablename__ = "case_counts"
+
+    unit_type: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    overdue: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)

@@ -74,6 +74,31 @@ def scope_clause(user, model=Case) -> sa.ColumnElement[bool]:
     return sa.or_(*clauses) if clauses else sa.false()
 
 
+def unit_clauses(user, model=Case) -> list[sa.ColumnElement[bool]]:
+    """:func:`scope_clause` split into one condition per unit (``[true()]`` for a city admin,
+    ``[]`` for someone who handles none), so that each can be read in deadline order from the
+    unit's inbox index and the short lists merged (app.cases.queries)."""
+    units = handled_units(user)
+    if units.all:
+        return [sa.true()]
+    return ([sa.and_(model.unit_type == UnitType.WARD, model.unit_ward_id == w) for w in sorted(units.ward_ids)]
+            + [sa.and_(model.unit_type == UnitType.AGENCY, model.unit_agency_id == a)
+               for a in sorted(units.agency_ids)])
+
+
+def counter_scope(user, unit_type, unit_id) -> sa.ColumnElement[bool]:
+    """The scope rule over counter rows (``case_counts``) whose unit is ``(unit_type, unit_id)``."""
+    units = handled_units(user)
+    if units.all:
+        return sa.true()
+    clauses = []
+    if units.ward_ids:
+        clauses.append(sa.and_(unit_type == UnitType.WARD, unit_id.in_(sorted(units.ward_ids))))
+    if units.agency_ids:
+        clauses.append(sa.and_(unit_type == UnitType.AGENCY, unit_id.in_(sorted(units.agency_ids))))
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
 def supervisors_of(case: Case) -> list[User]:
     """Supervisors of the unit in charge; the city admins when the unit has none (and for the
     city's triage queue)."""

@@ -98,7 +98,17 @@ def _next_or(default: str) -> str:
 @require(can_use_console)
 def dashboard():
     filters = inbox_filters(request.args)
-    reports = queries.inbox(current_user, filters, limit=INBOX_LIMIT)
+    after = queries.Cursor.parse(request.args.get("after"))
+    reports = queries.inbox(current_user, filters, limit=INBOX_LIMIT + 1, after=after)
+    # Keyset paging: the next page starts after this page's last row, with the same filters.
+    args = request.args.to_dict()
+    args.pop("after", None)
+    next_url = first_url = None
+    if len(reports) > INBOX_LIMIT:
+        reports = reports[:INBOX_LIMIT]
+        next_url = url_for("console.dashboard", **args, after=str(queries.Cursor.of(reports[-1])))
+    if after is not None:
+        first_url = url_for("console.dashboard", **args)
     grants = db.session.scalars(
         sa.select(RoleGrant).where(RoleGrant.user_id == current_user.id,
                                    RoleGrant.role != Role.CITY_ADMIN)
@@ -107,7 +117,7 @@ def dashboard():
         "console/inbox.html", _partial("console/_inbox.html"),
         reports=reports, filters=filters, counts=queries.inbox_counts(current_user), grants=grants,
         sees_all=is_city_admin(current_user), here=request.full_path.rstrip("?"),
-        statuses=list(Status), levels=list(Level), limit=INBOX_LIMIT,
+        statuses=list(Status), levels=list(Level), limit=INBOX_LIMIT, next_url=next_url, first_url=first_url,
     )
 
 
