@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.auth.services import safe_next
 from app.core.htmx import render
 from app.core.i18n import LANG_COOKIE
+from app.core.pagecache import cached_page, visitor_form
 from app.extensions import db
 from app.main import bp
 
@@ -16,11 +17,13 @@ log = logging.getLogger(__name__)
 
 
 @bp.get("/")
+@cached_page("alerts")
 def home():
     return render("main/home.html")
 
 
 @bp.post("/language")
+@visitor_form
 def set_language():
     """Switch language: a cookie for everyone, and the preference of a logged-in user."""
     lang = request.form.get("lang", "")

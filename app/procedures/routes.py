@@ -18,6 +18,7 @@ from app.cases.messages import workflow_message
 from app.cases.workflow import Action, WorkflowError, allowed_actions
 from app.core.htmx import redirect_to, render
 from app.core.ids import arg_id
+from app.core.pagecache import cached_page
 from app.core.ratelimit import limiter
 from app.core.storage import get_storage
 from app.core.text import vi_sorted
@@ -51,6 +52,7 @@ def level_gate(page_title: str):
 # --- the catalogue ------------------------------------------------------------------------
 
 @bp.get("", strict_slashes=False)
+@cached_page("procedures", "places")
 def catalogue():
     field = request.args.get("field") or None
     filters = services.CatalogueFilters(
@@ -65,6 +67,7 @@ def catalogue():
 
 
 @bp.get("/<int:procedure_id>")
+@cached_page("procedures", "places")
 def show_procedure(procedure_id: int):
     procedure = _procedure_or_404(procedure_id)
     return render("procedures/show.html", procedure=procedure, field_label=services.field_label,

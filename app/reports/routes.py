@@ -21,6 +21,7 @@ from app.core import uploads
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.ids import arg_id
 from app.core.images import PhotoError
+from app.core.pagecache import cached_page
 from app.extensions import db
 from app.places import services as places
 from app.places.models import Ward
@@ -195,6 +196,7 @@ def nearby():
 # --- one report ---------------------------------------------------------------------------
 
 @bp.get("/<int:report_id>")
+@cached_page("case:{report_id}", "categories", "places")
 def show_report(report_id: int):
     report = _load_report(report_id)
     return _render_report(report)
@@ -375,6 +377,7 @@ def _feed_filters() -> tuple[services.FeedFilters, dict]:
 
 
 @bp.get("", strict_slashes=False)
+@cached_page("feed", "categories", "places")
 def feed():
     filters, args = _feed_filters()
     before = request.args.get("before", type=arg_id)
