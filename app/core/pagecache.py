@@ -313,20 +313,24 @@ def visitor_form(view: Callable) -> Callable:
 
     For the language switch of cached pages (see the module's docstring). A logged-in user, or
     any request that carries a token, goes through Flask-WTF's full check; a visitor's tokenless
-    request must come from this origin (``Origin``, else ``Referer``), or it gets 400.
+    request must come from this origin (``Origin``, else ``Referer``), or it gets 400. Put
+    ``@csrf.exempt`` above it, so Flask-WTF leaves the check to this decorator::
+
+        @bp.post("/language")
+        @csrf.exempt
+        @visitor_form
+        def set_language(): ...
     """
-    from app.extensions import csrf
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         if current_user.is_authenticated or request.form.get(token_name) or request.headers.get("X-CSRFToken"):
-            csrf.protect()
+            current_app.extensions["csrf"].protect()
         elif not _same_origin():
             abort(400)
         return view(*args, **kwargs)
 
-    csrf.exempt(wrapper)
     return wrapper
 
 

@@ -10,7 +10,7 @@ from app.auth.services import safe_next
 from app.core.htmx import render
 from app.core.i18n import LANG_COOKIE
 from app.core.pagecache import cached_page, visitor_form
-from app.extensions import db
+from app.extensions import csrf, db
 from app.main import bp
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ def home():
 
 
 @bp.post("/language")
+@csrf.exempt
 @visitor_form
 def set_language():
     """Switch language: a cookie for everyone, and the preference of a logged-in user."""

@@ -13,8 +13,6 @@ import sqlalchemy as sa
 from flask import template_rendered
 
 from app.extensions import db
-from tests.reports.conftest import make_category, make_report, report_of  # noqa: F401  (fixtures)
-
 
 ACCEPTED = '<span class="status status-accepted">In progress</span>'
 
