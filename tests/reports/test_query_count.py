@@ -1,0 +1,51 @@
+"""Queries per page do not grow with the number of rows shown (no N+1), for visitors and
+officials alike (the page cache is off in tests, so every request renders)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from app.extensions import db
+
+
+@contextmanager
+def counted(app):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _queries(app, client, path: str) -> int:
+    with counted(app) as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
+
+
+def test_feed_queries_do_not_grow_with_reports(app, client, make_user, make_report):
+    citizen = make_user()
+    make_report(citizen)
+    one = _queries(app, client, "/reports")
+    for status in ("accepted", "resolved", "rejected", "submitted", "closed", "accepted"):
+        make_report(citizen, status=status, photos=2)
+    assert _queries(app, client, "/reports") == one
+
+
+def test_report_page_queries_do_not_grow_with_its_timeline(app, client, make_user, make_report):
+    citizen = make_user()
+    small = make_report(citizen, status="closed", photos=1, result_photos=1)
+    big = make_report(citizen, status="closed", photos=4, result_photos=3)
+    make_user(name="Người theo dõi")
+    client.get(f"/reports/{small}")  # warm-up: what one process loads once
+    assert _queries(app, client, f"/reports/{big}") == _queries(app, client, f"/reports/{small}")
