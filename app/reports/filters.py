@@ -6,7 +6,7 @@ report permission checks the templates need.
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import format_decimal, gettext
 
 from app.cases.display import locale
@@ -27,11 +27,19 @@ def ward_name(report: Report) -> str:
     return report.ward.name if report.ward is not None else gettext("Ward not chosen yet")
 
 
+_PLACEHOLDER = 987654321
+
+
 @bp.app_template_global()
 def photo_url(photo: ReportPhoto, thumb: bool = False) -> str:
-    if thumb:
-        return url_for("reports.photo_thumb", photo_id=photo.id)
-    return url_for("reports.photo", photo_id=photo.id)
+    """The address of a photo or its thumbnail; ``url_for`` runs once per request and kind,
+    not once per photo of a list."""
+    endpoint = "reports.photo_thumb" if thumb else "reports.photo"
+    templates = g.setdefault("photo_url_templates", {})
+    template = templates.get(endpoint)
+    if template is None:
+        template = templates[endpoint] = url_for(endpoint, photo_id=_PLACEHOLDER).replace(str(_PLACEHOLDER), "{}")
+    return template.format(int(photo.id))
 
 
 @bp.app_template_global()
@@ -46,6 +54,7 @@ bp.add_app_template_global(permissions.can_view_report, "can_view_report")
 bp.add_app_template_global(services.is_following, "is_following")
 bp.add_app_template_global(services.active_categories, "report_categories")
 bp.add_app_template_global(places.far_from_ward_centre, "far_from_ward_centre")
+bp.add_app_template_global(places.ward_options, "ward_options")
 bp.add_app_template_global(format_decimal, "format_decimal")
 bp.add_app_template_global(services.public_texts, "public_texts")
 bp.add_app_template_global(services.answer_photos, "answer_photos")

@@ -49,3 +49,28 @@ def test_report_page_queries_do_not_grow_with_its_timeline(app, client, make_use
     make_user(name="Người theo dõi")
     client.get(f"/reports/{small}")  # warm-up: what one process loads once
     assert _queries(app, client, f"/reports/{big}") == _queries(app, client, f"/reports/{small}")
+
+
+def test_the_feeds_ward_list_is_reused_and_follows_changes(app, client):
+    from app.places import services as places
+    from app.places.models import Ward
+
+    html = client.get("/reports").get_data(as_text=True)
+    with app.app_context():
+        ward = places.ward_by_codename("phuong_hoan_kiem")
+        ward_id, name = ward.id, ward.name
+    assert f'<option value="{ward_id}">{name}</option>' in html
+    with counted(app) as statements:
+        html = client.get(f"/reports?ward={ward_id}").get_data(as_text=True)
+    assert f'<option value="{ward_id}" selected>{name}</option>' in html
+    assert not any("FROM wards" in s and "ORDER BY wards.name" in s for s in statements)
+    with app.app_context():
+        db.session.get(Ward, ward_id).active = False
+        db.session.commit()
+    try:
+        assert f'<option value="{ward_id}"' not in client.get("/reports").get_data(as_text=True)
+    finally:
+        with app.app_context():
+            db.session.get(Ward, ward_id).active = True
+            db.session.commit()
+    assert f'<option value="{ward_id}">' in client.get("/reports").get_data(as_text=True)
