@@ -47,15 +47,16 @@ class Site:
         self.cookies = {label: f"{common.COOKIE_NAME}={common.session_cookie(ds, user)}"
                         for label, (_path, user) in self.pages.items() if user}
 
-    def get(self, label: str) -> float:
+    def get(self, label: str) -> tuple[float, float]:
+        """(wall seconds, CPU seconds of this process) of one request."""
         path, _user = self.pages[label]
         headers = {"Cookie": self.cookies[label]} if label in self.cookies else {}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = self.client.get(path, headers=headers)
         response.get_data()
         if response.status_code != 200:
             raise SystemExit(f"{path}: HTTP {response.status_code}")
-        return time.perf_counter() - started
+        return time.perf_counter() - started, time.process_time() - cpu
 
     def close(self) -> None:
         from app.extensions import db
@@ -65,10 +66,12 @@ class Site:
             db.engine.dispose()
 
 
-def median_ms(site: Site, label: str, rounds: int) -> float:
+def median_ms(site: Site, label: str, rounds: int) -> tuple[float, float]:
+    """Median (wall ms, CPU ms): CPU time is steadier on a shared machine."""
     for _ in range(3):
         site.get(label)
-    return statistics.median(site.get(label) for _ in range(rounds)) * 1000
+    samples = [site.get(label) for _ in range(rounds)]
+    return (statistics.median(s[0] for s in samples) * 1000, statistics.median(s[1] for s in samples) * 1000)
 
 
 def top_frames(site: Site, label: str, rounds: int) -> tuple[list[tuple[str, float, float]], float]:
@@ -112,7 +115,7 @@ def main() -> int:
         for label in site.pages:
             medians[label] = median_ms(site, label, args.rounds)
             profiles[label] = top_frames(site, label, args.rounds)
-            common.log(f"{label}: median {medians[label]:.1f} ms")
+            common.log(f"{label}: median {medians[label][0]:.1f} ms (CPU {medians[label][1]:.1f} ms)")
     finally:
         site.close()
     cached = {}
@@ -140,18 +143,19 @@ def render(store: dict, profiles: dict, args) -> str:
     runs = list(store)
     lines = [SECTION, "",
              f"In-process (Flask test client, production settings, SQLite with {args.count:,} reports, the page "
-             f"cache off so every request renders), median of {args.rounds} requests after a warm-up; "
+             f"cache off so every request renders), median of {args.rounds} requests after a warm-up, wall clock "
+             f"and (in brackets) CPU time of the process, which the other users of the machine disturb less; "
              f"{machine['cores']} cores, load {machine['load']}. Run: `.venv/bin/python bench/profile_pages.py "
              f"--label <name> [--cached] --write` (this section only; the rest of the file is `make bench`).", "",
              "| page | " + " | ".join(f"{r} ({store[r]['when']})" for r in runs) + " |",
              "|---|" + "---:|" * len(runs)]
     for label in profiles:
-        cells = [f"{store[r]['medians'][label]:.1f} ms" if label in store[r]["medians"] else "–" for r in runs]
+        cells = [_cell(store[r]["medians"].get(label)) for r in runs]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     for r in runs:
         for label, value in store[r].get("cached", {}).items():
             lines.append(f"| {label}, visitor, from the page cache ({r}) | " + " | ".join(
-                f"{value:.2f} ms" if other == r else "" for other in runs) + " |")
+                _cell(value) if other == r else "" for other in runs) + " |")
     lines += ["", "Frames with the most time of their own under pyinstrument (this run; ms per request, share of "
               "the request):", ""]
     for label, (frames, total) in profiles.items():
@@ -160,6 +164,13 @@ def render(store: dict, profiles: dict, args) -> str:
         lines += [f"| `{name}` | {ms:.2f} | {share:.0%} |" for name, ms, share in frames]
         lines += ["", "</details>", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "–"
+    wall, cpu = value
+    return f"{wall:.1f} ms (CPU {cpu:.1f} ms)"
 
 
 def write_section(text: str) -> None:

@@ -75,14 +75,14 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, abort, current_app, g, make_response, request, session
+from flask import Flask, abort, current_app, g, has_app_context, make_response, request, session
 from flask_caching import Cache
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import http_date
 
-from app.core.database import after_commit, db
+from app.core.database import db
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +131,14 @@ def touch(*topics: str) -> None:
     topic once. Versions are kept even with the page cache off: in-process memos (the ward
     options of :mod:`app.places.services`) follow them too.
     """
-    if not topics:
-        return
-    info = db.session().info
+    if topics:
+        _touch(db.session(), topics)
+
+
+def _touch(session: Session, topics) -> None:
+    if not has_app_context():
+        return  # a script's own session: no app, no cache to bump
+    info = session.info
     pending = info.get(_PENDING)
     if pending is None:
         pending = info[_PENDING] = set()
@@ -144,7 +149,8 @@ def touch(*topics: str) -> None:
             with app.app_context():
                 bump(*names)
 
-        after_commit(run)
+        # The same list app.core.database.after_commit fills, of this very session.
+        info.setdefault("after_commit", []).append(run)
     pending.update(topics)
 
 
@@ -168,7 +174,7 @@ def _touch_watched(session, _context):
         for topic in _WATCHED.get(type(obj), ()):
             changed.add(topic(obj) if callable(topic) else topic)
     if changed:
-        touch(*changed)
+        _touch(session, changed)
 
 
 @event.listens_for(Session, "after_rollback")

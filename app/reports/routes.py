@@ -385,8 +385,7 @@ def feed():
     return render(
         "reports/feed.html", "reports/_feed_items.html", reports=reports,
         next_cursor=next_cursor, before=before,
-        filters=filters, args=args,
-        categories=services.active_categories(), statuses=list(Status),
+        filters=filters, args=args, statuses=list(Status),
         show_map=request.args.get("view") == "map",
         map_tile_url=current_app.config["MAP_TILE_URL"],
         map_tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
