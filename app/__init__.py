@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import extensions as ext
     from app import models  # noqa: F401
-    from app.core import assets, database, errors, filters, ids, jobs, security
+    from app.core import assets, database, errors, filters, ids, jobs, pagecache, security
     from app.core import i18n as core_i18n
 
     ids.init_app(app)
@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     assets.init_app(app)
     jobs.init_app(app)
+    pagecache.init_app(app)
 
     from app.auth import init_app as init_auth
     from app.cases import init_app as init_cases

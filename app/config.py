@@ -72,6 +72,15 @@ class BaseConfig:
     COMPRESS_MIN_SIZE = 500
 
     REDIS_URL: str | None = None
+    # Rendered public pages for visitors (app.core.pagecache): in Redis when REDIS_URL is set,
+    # else in each process's memory, with the topic versions in PAGE_CACHE_DIR (default
+    # instance/pagecache, shared by the workers of one machine).
+    PAGE_CACHE_ENABLED = True
+    PAGE_CACHE_TIMEOUT = 60
+    PAGE_CACHE_VERSION_TIMEOUT = 24 * 3600
+    PAGE_CACHE_MAX_AGE = 5
+    PAGE_CACHE_THRESHOLD = 300
+    PAGE_CACHE_DIR: str | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 
@@ -155,6 +164,9 @@ class TestConfig(DevelopmentConfig):
     JOBS_IN_PROCESS = False
     RATELIMIT_ENABLED = True
     COMPRESS_REGISTER = True
+    # Tests share one app and empty the tables behind the services' back: the page-cache tests
+    # switch it on for themselves.
+    PAGE_CACHE_ENABLED = False
 
 
 class ProductionConfig(BaseConfig):
@@ -207,6 +219,10 @@ _ENV_SETTINGS: dict[str, type] = {
     "SESSION_LIFETIME_OFFICIAL": int,
     "PHOTO_UPLOAD_LIMIT": str,
     "HEALTH_BOOK_URL": str,
+    "PAGE_CACHE_ENABLED": bool,
+    "PAGE_CACHE_TIMEOUT": int,
+    "PAGE_CACHE_MAX_AGE": int,
+    "PAGE_CACHE_DIR": str,
 }
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.cases.models import sql_in
+from app.core import pagecache
 from app.core.database import db
 from app.core.models import utcnow
 
@@ -162,3 +163,6 @@ class AlertSubscription(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     ward = relationship("Ward")
+
+
+pagecache.watch(Alert, "alerts")  # see app.core.pagecache

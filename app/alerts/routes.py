@@ -18,6 +18,7 @@ from app.auth.permissions import is_city_admin
 from app.core.htmx import redirect_to, render
 from app.core.ids import to_id
 from app.core.models import utcnow
+from app.core.pagecache import cached_page
 from app.core.text import vi_sorted
 from app.extensions import db
 from app.places.models import Ward
@@ -70,6 +71,7 @@ def _ward_arg() -> int | None:
 # --- citizens ----------------------------------------------------------------------------
 
 @bp.get("/alerts")
+@cached_page("alerts", "places")
 def index():
     kind, ward_id, q = _kind_arg(), _ward_arg(), (request.args.get("q") or "").strip()[:100]
     alerts = services.current(ward_id=ward_id, kind=kind, q=q)
@@ -78,6 +80,7 @@ def index():
 
 
 @bp.get("/alerts/archive")
+@cached_page("alerts", "places")
 def archive():
     kind, q = _kind_arg(), (request.args.get("q") or "").strip()[:100]
     alerts = services.archive(kind=kind, q=q)
@@ -86,6 +89,7 @@ def archive():
 
 
 @bp.get("/alerts/<int:alert_id>")
+@cached_page("alerts", "places")
 def show(alert_id: int):
     alert = _load(alert_id)
     versions = services.history(alert)

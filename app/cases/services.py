@@ -20,6 +20,7 @@ from app.cases.kinds import Unit, case_type
 from app.cases.models import OPEN_STATUSES, Case, CaseEvent, Level, RejectReason, Status, UnitType
 from app.cases.permissions import supervisors_of
 from app.cases.workflow import Action, WorkflowError, check
+from app.core import pagecache
 from app.core.database import after_commit
 from app.core.models import utcnow
 from app.core.workcal import due_after, working_seconds
@@ -46,6 +47,8 @@ def event(case: Case, actor, kind: str, from_status=None, to_status=None, *, pub
                       to_status=to_status and str(to_status), data=data)
     db.session.add(entry)
     db.session.flush()
+    # Every change of a case passes here (filing, transitions, moderation, deadlines).
+    pagecache.touch(f"case:{case.id}", "feed", "stats")
     if public and notify:
         from app.cases import tasks
 

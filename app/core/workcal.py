@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core import clock
+from app.core import clock, pagecache
 from app.core.database import db
 
 
@@ -52,3 +52,6 @@ def due_after(start: datetime, hours: int) -> datetime:
 def working_seconds(start: datetime, end: datetime) -> int:
     """Working seconds between two instants (0 when ``end`` is not after ``start``)."""
     return calendar().working_time_between(start, end) // timedelta(seconds=1)
+
+
+pagecache.watch(Holiday, "holidays")  # see app.core.pagecache

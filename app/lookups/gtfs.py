@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 
+from app.core import pagecache
 from app.core.text import fold, normalize_text
 from app.extensions import db
 from app.lookups.fields import INTEGER, ascii_float
@@ -242,6 +243,7 @@ def import_feed(source, *, source_name: str = "feed.zip", imported_by_id: int | 
 
 
 def _delete_feeds(feed_ids: list[int]) -> None:
+    pagecache.touch("lookups")  # bulk statements: the ORM watch does not see them
     db.session.execute(sa.update(GtfsFeed).where(GtfsFeed.id.in_(feed_ids)).values(active=False))
     for model in (BusStopTime, BusTrip, BusServiceException, BusService, BusRoute, BusStop):
         db.session.execute(sa.delete(model).where(model.feed_id.in_(feed_ids)))

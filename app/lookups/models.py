@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.cases.models import Case
+from app.core import pagecache
 from app.core.models import utcnow
 from app.extensions import db
 
@@ -298,3 +299,8 @@ class BusPassApplication(Case):
         from app.lookups.forms import PICKUP_POINTS
 
         return str(PICKUP_POINTS.get(self.pickup_point, self.pickup_point))
+
+
+# See app.core.pagecache: the public lookup pages show these.
+for _model in (GtfsFeed, BusRoute, BusStop, BusTrip, BusService, AirportTrip, ParkingLot, School):
+    pagecache.watch(_model, "lookups")

@@ -14,6 +14,7 @@ from app.cases.models import Case
 from app.core.htmx import redirect_to, render
 from app.core.ids import arg_id
 from app.core.images import PhotoError, process_photo
+from app.core.pagecache import cached_page
 from app.core.ratelimit import limiter
 from app.core.storage import get_storage
 from app.extensions import db
@@ -54,6 +55,7 @@ def _point(prefix: str = "") -> tuple[float, float] | None:
 
 
 @bp.get("/")
+@cached_page("lookups")
 def index():
     return render("lookups/index.html", can_manage=permissions.can_manage_any(current_user))
 
@@ -61,6 +63,7 @@ def index():
 # --- find a bus ---------------------------------------------------------------------------
 
 @bp.get("/bus")
+@cached_page("lookups")
 def bus():
     query = (request.args.get("q") or "").strip()[:100]
     routes = transit.search_routes(query) if query else transit.search_routes("", limit=30)
@@ -69,6 +72,7 @@ def bus():
 
 
 @bp.get("/bus/routes/<int:route_id>")
+@cached_page("lookups")
 def bus_route(route_id: int):
     route = transit.get_route(route_id)
     if route is None:
@@ -246,6 +250,7 @@ def exam_scores():
 # --- schools and enrollment ---------------------------------------------------------------
 
 @bp.get("/schools")
+@cached_page("lookups", "places")
 def schools():
     level = request.args.get("level") if request.args.get("level") in LEVELS else None
     ward_id = request.args.get("ward", type=arg_id)

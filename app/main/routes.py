@@ -9,7 +9,8 @@ from flask_login import current_user
 from app.auth.services import safe_next
 from app.core.htmx import render
 from app.core.i18n import LANG_COOKIE
-from app.extensions import db
+from app.core.pagecache import cached_page, visitor_form
+from app.extensions import csrf, db
 from app.main import bp, services
 from app.main.tiles import home_tiles
 
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 
 
 @bp.get("/")
+@cached_page("alerts")
 def home():
     """Service tiles, the most severe alert, and a logged-in person's open cases."""
     open_cases, open_total = services.open_cases_of(current_user) if current_user.is_authenticated else ([], 0)
@@ -24,6 +26,8 @@ def home():
 
 
 @bp.post("/language")
+@csrf.exempt
+@visitor_form
 def set_language():
     """Switch language: a cookie for everyone, and the preference of a logged-in user."""
     lang = request.form.get("lang", "")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core import pagecache
 from app.extensions import db
 
 
@@ -53,3 +54,8 @@ class Agency(db.Model):
 
     def __repr__(self) -> str:
         return f"<Agency {self.code}>"
+
+
+# What a page shows of wards and agencies (filters, names): see app.core.pagecache.
+pagecache.watch(Ward, "places")
+pagecache.watch(Agency, "places")

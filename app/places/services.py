@@ -4,10 +4,12 @@ city's agencies."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from markupsafe import Markup, escape
 from vietnam_provinces import ProvinceCode
 from vietnam_provinces import Ward as OfficialWard
 
 from app.audit import services as audit
+from app.core import pagecache
 from app.core.text import fold
 from app.extensions import db
 from app.places.geo import distance_m, in_hanoi
@@ -29,6 +31,29 @@ AGENCIES: tuple[tuple[str, str, str], ...] = (
     ("culture", "Sở Văn hóa và Thể thao", "Department of Culture and Sports"),
     ("industry", "Sở Công Thương", "Department of Industry and Trade"),
 )
+
+
+# The <option>s of every active ward, by the version of the "places" topic (app.core.pagecache):
+# the feed's filter renders 126 of them on every page.
+_ward_options: dict[str, str] = {}
+
+
+def ward_options(selected: int | None = None) -> Markup:
+    """``<option value="id">name</option>`` of every active ward by name, ``selected`` marked.
+
+    Rendered once per process and per version of the ``places`` topic (any change of a ward
+    through the ORM bumps it), instead of loading and escaping 126 wards on every page.
+    """
+    version = pagecache.current_versions(["places"])[0]
+    html = _ward_options.get(version)
+    if html is None:
+        rows = db.session.execute(sa.select(Ward.id, Ward.name).where(Ward.active).order_by(Ward.name)).all()
+        html = "".join(f'<option value="{ward_id}">{escape(name)}</option>\n' for ward_id, name in rows)
+        _ward_options.clear()
+        _ward_options[version] = html
+    if selected is not None:
+        html = html.replace(f'<option value="{int(selected)}">', f'<option value="{int(selected)}" selected>', 1)
+    return Markup(html)  # noqa: S704 - built above from escaped names and integer ids
 
 
 def hanoi_wards() -> list[OfficialWard]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.cases.models import Case
 from app.cases.models import sql_in as _in
+from app.core import pagecache
 from app.core.models import utcnow
 from app.extensions import db
 
@@ -123,3 +124,6 @@ class ComplaintAttachment(db.Model):
     @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
+
+
+pagecache.watch(Procedure, "procedures")  # see app.core.pagecache

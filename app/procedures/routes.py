@@ -20,6 +20,7 @@ from app.cases.feedback import RateForm, ReopenForm
 from app.cases.workflow import Action, allowed_actions
 from app.core.htmx import redirect_to, render
 from app.core.ids import arg_id
+from app.core.pagecache import cached_page
 from app.core.ratelimit import limiter
 from app.core.storage import get_storage
 from app.core.text import vi_sorted
@@ -53,6 +54,7 @@ def level_gate(page_title: str):
 # --- the catalogue ------------------------------------------------------------------------
 
 @bp.get("", strict_slashes=False)
+@cached_page("procedures", "places")
 def catalogue():
     field = request.args.get("field") or None
     filters = services.CatalogueFilters(
@@ -67,6 +69,7 @@ def catalogue():
 
 
 @bp.get("/<int:procedure_id>")
+@cached_page("procedures", "places")
 def show_procedure(procedure_id: int):
     procedure = _procedure_or_404(procedure_id)
     return render("procedures/show.html", procedure=procedure, field_label=services.field_label,

@@ -21,6 +21,7 @@ from app.cases.models import (  # noqa: F401  (the case words, under the names r
     UnitType,
 )
 from app.cases.models import sql_in as _in
+from app.core import pagecache
 from app.core.models import utcnow
 from app.core.questions import QuestionKind, QuestionMixin
 from app.extensions import db
@@ -182,3 +183,10 @@ class ReportFollower(db.Model):
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# See app.core.pagecache: category names and questions appear on public pages; a page shows
+# how many people follow a report.
+pagecache.watch(Category, "categories")
+pagecache.watch(CategoryQuestion, "categories")
+pagecache.watch(ReportFollower, lambda row: f"case:{row.report_id}")

@@ -21,6 +21,7 @@ from app.core import uploads
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.ids import arg_id
 from app.core.images import PhotoError
+from app.core.pagecache import cached_page
 from app.core.ratelimit import limiter
 from app.extensions import db
 from app.places import services as places
@@ -199,6 +200,7 @@ def nearby():
 # --- one report ---------------------------------------------------------------------------
 
 @bp.get("/<int:report_id>")
+@cached_page("case:{report_id}", "categories", "places")
 def show_report(report_id: int):
     report = _load_report(report_id)
     return _render_report(report)
@@ -359,6 +361,7 @@ def _feed_filters() -> tuple[services.FeedFilters, dict]:
 
 
 @bp.get("", strict_slashes=False)
+@cached_page("feed", "categories", "places")
 def feed():
     filters, args = _feed_filters()
     before = request.args.get("before", type=arg_id)
@@ -366,8 +369,7 @@ def feed():
     return render(
         "reports/feed.html", "reports/_feed_items.html", reports=reports,
         next_cursor=next_cursor, before=before,
-        filters=filters, args=args, wards=_wards(),
-        categories=services.active_categories(), statuses=list(Status),
+        filters=filters, args=args, statuses=list(Status),
         show_map=request.args.get("view") == "map",
         map_tile_url=current_app.config["MAP_TILE_URL"],
         map_tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"],

@@ -14,6 +14,7 @@ from flask_login import current_user
 from app.auth.decorators import require
 from app.auth.permissions import can_use_console
 from app.core.htmx import render
+from app.core.pagecache import cached_page
 from app.core.text import csv_line
 from app.stats import bp, charts, officials_bp, services
 from app.stats.services import HANOI, Figures, Period, Row, Scope, Statistics
@@ -193,6 +194,7 @@ def _export_reports(scope: Scope, prefix: str, include_hidden: bool):
 # --- public -----------------------------------------------------------------------------
 
 @bp.get("")
+@cached_page("stats", "categories", "places", "holidays")
 def dashboard():
     stats = services.statistics(_period())
     return render("stats/dashboard.html", **_context(stats, base_url=url_for("stats.dashboard"), scoped=False,
