@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import alert_load
 import common
 import crash_check
 import http_load
@@ -62,7 +63,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small scale: 2k/20k reports, 3 s loads")
     parser.add_argument("--output", type=Path, help="results file (default bench/RESULTS.md, or "
                         "bench/out/RESULTS-quick.md with --quick)")
-    parser.add_argument("--skip", action="append", default=[], choices=("reads", "sweep", "flat", "writes", "crash"),
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=("reads", "sweep", "flat", "writes", "crash", "alerts", "lighthouse"),
                         help="leave out a part (repeatable); the results say so")
     args = parser.parse_args()
     scale = QUICK if args.quick else FULL
@@ -114,8 +116,13 @@ def main() -> int:
                       for ds in (read_sqlite, read_pg)]
         done("crash")
 
+    sections = []
+    if "alerts" not in args.skip:
+        stage("alerts")
+        sections.append(run_alert_load(read_pg, args.quick))
+        done("alerts")
     text = render(args, scale, machine_before, common.machine(), started, timings, reads, flat, write_runs,
-                  crash_runs, sweep)
+                  crash_runs, sweep, sections=sections)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     common.log(f"wrote {output.relative_to(common.ROOT)} in {time.time() - started:.0f} s")
@@ -192,8 +199,15 @@ def flat_explanation(label: str, small, large, flat: latency.FlatResult) -> str:
 
 # --- the results file ----------------------------------------------------------------------
 
+def run_alert_load(read_pg: common.Dataset, quick: bool):
+    """Issue 15's alert under load on the PostgreSQL read database; returns its section writer."""
+    result = alert_load.run(read_pg, subscribers=5_000 if quick else 50_000, seconds=15 if quick else 60,
+                            drain_timeout=60 if quick else 600)
+    return lambda w: alert_load.render(w, result)
+
+
 def render(args, scale: Scale, m0: dict, m1: dict, started: float, timings: dict, reads, flat, write_runs,
-           crash_runs, sweep) -> str:
+           crash_runs, sweep, sections=()) -> str:
     out: list[str] = []
     w = out.append
     when = time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(started))
@@ -231,6 +245,8 @@ def render(args, scale: Scale, m0: dict, m1: dict, started: float, timings: dict
         _render_crash(w, crash_runs)
     if reads:
         _render_memory(w, reads)
+    for section in sections:
+        section(w)
     skipped = ", ".join(args.skip)
     if skipped:
         w(f"\n_Not run this time_: {skipped}.\n")
