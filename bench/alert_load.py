@@ -290,7 +290,8 @@ def render(w, r: AlertLoad) -> None:
                          "consumer on another machine, or give it fewer threads")
         if r.during.errors:
             text += (f"; {r.during.errors} feed errors ({r.during.non_2xx} non-2xx, {r.during.socket_errors} "
-                     "socket errors/timeouts)")
+                     "socket errors/timeouts): wrk gives up on a request after 2 s and leaves it out of the "
+                     "percentiles, so the real p99 is higher than shown")
         reasons.append(text)
     if not r.filing_ok:
         reasons.append(f"filing: {errors} errors, {len(r.missing_reports)} acknowledged reports missing")

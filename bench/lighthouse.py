@@ -21,7 +21,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,13 +48,6 @@ PAGES = (
     ("surveys", "surveys", "/surveys"),
     ("lookups", "lookups", "/lookups/"),
 )
-# Audits worth naming when a page misses: what the issue asks to fix and what usually costs.
-WATCHED = ("render-blocking-resources", "unsized-images", "uses-long-cache-ttl", "layout-shifts",
-           "long-tasks", "bootup-time", "mainthread-work-breakdown", "largest-contentful-paint-element",
-           "unused-javascript", "unused-css-rules", "server-response-time", "total-byte-weight",
-           "font-display", "uses-text-compression", "dom-size", "third-party-summary")
-
-
 @dataclass
 class Run:
     score: float
@@ -154,22 +146,32 @@ def _first_report(ds: common.Dataset) -> int:
 
 
 def _findings(report: dict) -> list[str]:
+    """The performance audits (Lighthouse 13: mostly "insights") that scored under 0.9, with the
+    first few resources or elements each names."""
     out = []
-    for audit_id in WATCHED:
-        audit = report["audits"].get(audit_id)
-        if not audit or audit.get("score") is None or audit["score"] >= 0.9:
+    for ref in report["categories"]["performance"]["auditRefs"]:
+        audit = report["audits"].get(ref["id"]) or {}
+        if ref.get("group") == "metrics" or audit.get("score") is None or audit["score"] >= 0.9:
             continue
         shown = audit.get("displayValue") or ""
         items = (audit.get("details") or {}).get("items") or []
-        urls = [str(i.get("url") or (i.get("node") or {}).get("selector") or "")
-                for i in items[:3] if isinstance(i, dict)]
-        urls = [u.replace("http://127.0.0.1", "").split("?")[0][-60:] for u in urls if u]
-        out.append(f"{audit_id}{' (' + shown + ')' if shown else ''}{': ' + ', '.join(urls) if urls else ''}")
+        if not isinstance(items, list):
+            items = []
+        # Insights nest their tables: {"type": "list", "items": [{"type": "table", "items": [...]}]}.
+        items = [sub for item in items for sub in (item.get("items") or [] if isinstance(item, dict) and
+                                                   item.get("type") == "table" else [item])]
+        names = []
+        for item in items[:3]:
+            if isinstance(item, dict):
+                name = item.get("url") or (item.get("node") or {}).get("selector") or item.get("label") or ""
+                names.append(str(name).replace("http://127.0.0.1", "").split("?")[0][-60:])
+        names = [n for n in names if n]
+        out.append(f"{ref['id']}{' (' + shown + ')' if shown else ''}{': ' + ', '.join(names) if names else ''}")
     return out
 
 
-def lighthouse_once(url: str, headers: dict | None, out_dir: Path) -> Run:
-    out = out_dir / "report.json"
+def lighthouse_once(url: str, headers: dict | None, out: Path) -> Run:
+    """One Lighthouse run; the full report stays in ``out`` (JSON)."""
     argv = [str(LIGHTHOUSE), url, "--output=json", f"--output-path={out}", "--only-categories=performance",
             "--quiet", f"--chrome-flags={CHROME_FLAGS}"]
     if headers:
@@ -196,8 +198,9 @@ def run(runs: int = 3, only: list[str] | None = None) -> LighthouseResult:
     ds = demo_dataset()
     cookie = _citizen_cookie(ds)
     report_path = f"/reports/{_first_report(ds)}"
-    with common.Server("wsgi:app", ds.env(), common.OUT / "logs" / "lighthouse-gunicorn.log") as server, \
-            tempfile.TemporaryDirectory() as tmp:
+    reports = common.OUT / "lighthouse"
+    reports.mkdir(parents=True, exist_ok=True)
+    with common.Server("wsgi:app", ds.env(), common.OUT / "logs" / "lighthouse-gunicorn.log") as server:
         for key, label, path in PAGES:
             if only and key not in only:
                 continue
@@ -208,8 +211,9 @@ def run(runs: int = 3, only: list[str] | None = None) -> LighthouseResult:
                            check=False)
             for i in range(runs):
                 try:
-                    page.runs.append(lighthouse_once(server.base + page.path, headers, Path(tmp)))
-                except (subprocess.SubprocessError, KeyError, ValueError) as e:
+                    page.runs.append(lighthouse_once(server.base + page.path, headers,
+                                                     reports / f"{key}-{i + 1}.json"))
+                except (subprocess.SubprocessError, KeyError, ValueError, TypeError) as e:
                     page.error = f"run {i + 1}: {type(e).__name__}"
             m = page.median
             common.log(f"lighthouse {label}: " + (f"{m.score:.0f} (runs {[r.score for r in page.runs]})" if m

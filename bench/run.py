@@ -28,6 +28,7 @@ import common
 import crash_check
 import http_load
 import latency
+import lighthouse
 import writes
 
 # The threads per worker that gunicorn.conf.py gives (GUNICORN_THREADS, default 1).
@@ -121,6 +122,10 @@ def main() -> int:
         stage("alerts")
         sections.append(run_alert_load(read_pg, args.quick))
         done("alerts")
+    if "lighthouse" not in args.skip:
+        stage("lighthouse")
+        sections.append(run_lighthouse(args.quick))
+        done("lighthouse")
     text = render(args, scale, machine_before, common.machine(), started, timings, reads, flat, write_runs,
                   crash_runs, sweep, sections=sections)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -204,6 +209,12 @@ def run_alert_load(read_pg: common.Dataset, quick: bool):
     result = alert_load.run(read_pg, subscribers=5_000 if quick else 50_000, seconds=15 if quick else 60,
                             drain_timeout=60 if quick else 600)
     return lambda w: alert_load.render(w, result)
+
+
+def run_lighthouse(quick: bool):
+    """Issue 15's Lighthouse runs (one run per page with --quick, else the median of 3)."""
+    result = lighthouse.run(runs=1 if quick else 3)
+    return lambda w: lighthouse.render(w, result)
 
 
 def render(args, scale: Scale, m0: dict, m1: dict, started: float, timings: dict, reads, flat, write_runs,
