@@ -214,10 +214,11 @@ def run(runs: int = 3, only: list[str] | None = None) -> LighthouseResult:
                     page.runs.append(lighthouse_once(server.base + page.path, headers,
                                                      reports / f"{key}-{i + 1}.json"))
                 except (subprocess.SubprocessError, KeyError, ValueError, TypeError) as e:
-                    page.error = f"run {i + 1}: {type(e).__name__}"
+                    stderr = getattr(e, "stderr", b"") or b""
+                    page.error = f"run {i + 1}: {type(e).__name__} {stderr.decode(errors='replace')[-200:]}".strip()
             m = page.median
             common.log(f"lighthouse {label}: " + (f"{m.score:.0f} (runs {[r.score for r in page.runs]})" if m
-                                                  else page.error))
+                                                  else "no run") + (f"; failed: {page.error}" if page.error else ""))
             result.pages.append(page)
     result.load_after = common.machine()["load"]
     return result
@@ -246,6 +247,14 @@ def render(w, r: LighthouseResult) -> None:
         for p in misses:
             w(f"- {p.label}: " + ("; ".join(p.median.findings) or "no single audit stands out: the "
                                   "simulated CPU and network costs add up") + ".")
+        moved = [p.label for p in r.pages if p.median and any(f.startswith("layout-shifts")
+                                                                and "body > main#main" in f for f in p.median.findings)]
+        if moved:
+            w(f"\nOn {len(moved)} of {len(r.pages)} pages the whole `<main>` moves down after the first paint: "
+              "something above it, in the header, grows late. The header's only late content is the install "
+              "button that `pwa.js` shows when the browser offers the app (`beforeinstallprompt`), and "
+              "headless Chromium offers it at a varying moment. The fix is in `base.html`/`app.css`: reserve "
+              "the button's space (`visibility: hidden` instead of `hidden`) or show it out of the flow.")
     w("")
 
 
