@@ -25,10 +25,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import alert_load
 import common
 import crash_check
 import http_load
 import latency
+import lighthouse
 import writes
 
 # The threads per worker that gunicorn.conf.py gives (GUNICORN_THREADS, default 1).
@@ -41,7 +43,7 @@ ADMIN_INBOX_GOAL = 0.100  # seconds: the city admin's inbox at the large size, i
 RSS_GOAL_MB = 150
 
 
-PARTS = ("reads", "sweep", "flat", "writes", "crash")
+PARTS = ("reads", "sweep", "flat", "writes", "crash", "alerts", "lighthouse")
 
 
 @dataclass
@@ -125,8 +127,17 @@ def main() -> int:
                       for ds in (read_sqlite, read_pg)]
         done("crash")
 
+    sections = []
+    if "alerts" not in args.skip:
+        stage("alerts")
+        sections.append(run_alert_load(read_pg, args.quick))
+        done("alerts")
+    if "lighthouse" not in args.skip:
+        stage("lighthouse")
+        sections.append(run_lighthouse(args.quick))
+        done("lighthouse")
     text = render(args, scale, machine_before, common.machine(), started, timings, reads, flat, write_runs,
-                  crash_runs, sweep)
+                  crash_runs, sweep, sections=sections)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     common.log(f"wrote {output.relative_to(common.ROOT)} in {time.time() - started:.0f} s")
@@ -205,8 +216,21 @@ def flat_explanation(label: str, small, large, flat: latency.FlatResult) -> str:
 
 # --- the results file ----------------------------------------------------------------------
 
+def run_alert_load(read_pg: common.Dataset, quick: bool):
+    """Issue 15's alert under load on the PostgreSQL read database; returns its section writer."""
+    result = alert_load.run(read_pg, subscribers=5_000 if quick else 50_000, seconds=15 if quick else 60,
+                            drain_timeout=60 if quick else 600)
+    return lambda w: alert_load.render(w, result)
+
+
+def run_lighthouse(quick: bool):
+    """Issue 15's Lighthouse runs (one run per page with --quick, else the median of 3)."""
+    result = lighthouse.run(runs=1 if quick else 3)
+    return lambda w: lighthouse.render(w, result)
+
+
 def render(args, scale: Scale, m0: dict, m1: dict, started: float, timings: dict, reads, flat, write_runs,
-           crash_runs, sweep) -> str:
+           crash_runs, sweep, sections=()) -> str:
     out: list[str] = []
     w = out.append
     when = time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(started))
@@ -244,6 +268,8 @@ def render(args, scale: Scale, m0: dict, m1: dict, started: float, timings: dict
         _render_crash(w, crash_runs)
     if reads:
         _render_memory(w, reads)
+    for section in sections:
+        section(w)
     skipped = ", ".join(args.skip)
     if skipped:
         w(f"\n_Not run this time_: {skipped}.\n")

@@ -193,7 +193,9 @@ def _send_image(alert_id: int, *, thumb: bool):
         response.cache_control.private = True
     else:
         response.cache_control.public = True
-    return response
+    # A new photo gets a new storage key: revalidation answers 304 until it changes.
+    response.set_etag(key.replace("/", "-"))
+    return response.make_conditional(request)
 
 
 # --- officials ---------------------------------------------------------------------------

@@ -163,6 +163,9 @@ def test_alert_with_a_photo_through_the_shared_pipeline(app, client, login, poli
     image = client.get(f"/alerts/{alert_id}/image")
     assert image.status_code == 200 and image.mimetype == "image/jpeg" and image.data[:2] == b"\xff\xd8"
     assert client.get(f"/alerts/{alert_id}/image/thumb").status_code == 200
+    # A browser that has the photo revalidates it for nothing.
+    assert image.headers["ETag"] and "public" in image.headers["Cache-Control"]
+    assert client.get(f"/alerts/{alert_id}/image", headers={"If-None-Match": image.headers["ETag"]}).status_code == 304
     body = client.get(f"/alerts/{alert_id}.cap.xml").data
     schema = etree.XMLSchema(etree.parse(str(Path("/work/shared/cap/CAP-v1.2.xsd"))))
     assert schema.validate(etree.fromstring(body)) and rule_problems(body) == []

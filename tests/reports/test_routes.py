@@ -604,6 +604,27 @@ def test_photo_route_checks_who_may_see(app, client, make_user, make_report, log
     assert client.get(f"/reports/photos/{hidden_photo}").status_code == 200
 
 
+def test_photos_are_kept_a_year_by_browsers_and_an_hour_by_shared_caches(app, client, make_user, make_report,
+                                                                         login):
+    from app.auth.models import User
+
+    reporter = make_user()
+    report_id = make_report(reporter)
+    with app.app_context():
+        photo = db.session.get(Report, report_id).photos[0]
+        photo_id, sha = photo.id, photo.sha256
+        draft = services.store_photo(db.session.get(User, reporter), photo_bytes()).id
+        db.session.commit()
+        db.session.remove()
+    for url in (f"/reports/photos/{photo_id}", f"/reports/photos/{photo_id}/thumb"):
+        cache = client.get(url).headers["Cache-Control"]
+        assert "max-age=31536000" in cache and "immutable" in cache and "s-maxage=3600" in cache, url
+    assert client.get(f"/reports/photos/{photo_id}").headers["ETag"].strip('"') == sha
+    login(client, reporter)
+    cache = client.get(f"/reports/photos/{draft}").headers["Cache-Control"]
+    assert "private" in cache and "public" not in cache and "s-maxage" not in cache
+
+
 def test_a_photo_hidden_by_moderators_is_not_served(app, client, make_user, make_report):
     report_id = make_report(make_user(), photos=2)
     with app.app_context():
