@@ -220,3 +220,29 @@ def test_file_a_report_with_the_keyboard_only(app, page, reports):
     with app.app_context():
         report = db.session.scalar(sa.select(Report).order_by(Report.id.desc()))
         assert report.description.startswith("Đèn đường") and len(report.photos) == 1
+
+
+def test_older_audit_entries_put_the_focus_on_the_first_new_row(app, page, demo_people):
+    from datetime import UTC, datetime
+
+    from app.audit.models import AuditEntry
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.add_all(AuditEntry(action="test.action", details={"n": i},
+                                      created_at=datetime(2026, 3, 10, 3, 0, tzinfo=UTC)) for i in range(60))
+        db.session.commit()
+        db.session.remove()
+    log_in_as(page, "demo-admin")
+    page.goto("/admin/audit")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("#audit-rows tr")
+    before = rows.count()
+    tab_to(page, "#audit-rows a[href*='before=']", limit=120)
+    page.keyboard.press("Enter")
+    expect(rows).not_to_have_count(before)
+    # The row that replaced the link is the first of the new ones.
+    assert page.evaluate("""n => {
+      const rows = [...document.querySelectorAll('#audit-rows tr')];
+      return document.activeElement === rows[n - 1];
+    }""", before)
