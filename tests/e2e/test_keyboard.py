@@ -246,3 +246,25 @@ def test_older_audit_entries_put_the_focus_on_the_first_new_row(app, page, demo_
       const rows = [...document.querySelectorAll('#audit-rows tr')];
       return document.activeElement === rows[n - 1];
     }""", before)
+
+
+def test_follow_instead_in_nearby_suggestions_keeps_the_focus(app, page, reports):
+    from app.extensions import db
+    from app.reports.models import Category
+
+    with app.app_context():
+        waste = db.session.scalar(sa.select(Category.id).where(Category.code == "waste"))
+    log_in_as(page, "demo-citizen-lan")
+    page.goto("/reports/new")
+    page.wait_for_load_state("networkidle")
+    page.check(f"input[name=category][value='{waste}']")
+    page.select_option("#ward", label="Phường Hoàn Kiếm")
+    follow = page.locator(f"#nearby button[hx-post*='/reports/{reports}/follow']")
+    expect(follow).to_be_visible()
+    assert not in_live_list(page, "#nearby .nearby-list")
+
+    tab_to(page, f"#nearby button[hx-post*='/reports/{reports}/follow']", limit=120)
+    page.keyboard.press("Enter")
+    expect(page.locator("#a11y-status")).to_have_text(
+        vi(app, "You follow report #%(id)s now: you will be told when it changes.", id=reports))
+    assert focused(page, f"#nearby .follow a[href='/reports/{reports}']")
