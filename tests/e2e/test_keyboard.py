@@ -236,14 +236,14 @@ def test_older_audit_entries_put_the_focus_on_the_first_new_row(app, page, demo_
     log_in_as(page, "demo-admin")
     page.goto("/admin/audit")
     page.wait_for_load_state("networkidle")
-    rows = page.locator("#audit-rows tr")
+    rows = page.locator("#audit-rows > *")  # table rows or list items
     before = rows.count()
     tab_to(page, "#audit-rows a[href*='before=']", limit=120)
     page.keyboard.press("Enter")
     expect(rows).not_to_have_count(before)
     # The row that replaced the link is the first of the new ones.
     assert page.evaluate("""n => {
-      const rows = [...document.querySelectorAll('#audit-rows tr')];
+      const rows = [...document.querySelectorAll('#audit-rows > *')];
       return document.activeElement === rows[n - 1];
     }""", before)
 
