@@ -126,7 +126,7 @@ def _is_row_request(report: Report) -> bool:
 
 
 def _row(report: Report, error: str | None = None):
-    return render("console/_row.html", report=report, error=error, oob_counts=True,
+    return render("console/_row.html", report=report, error=error, oob_counts=True, changed=True,
                   counts=queries.inbox_counts(current_user), here=_next_or(url_for("console.dashboard")))
 
 

@@ -254,7 +254,7 @@ def _set_following(report_id: int, follow: bool):
     if is_htmx():
         # The nearby list (inside the report form) must not receive a nested <form>.
         template = "reports/_followed.html" if request.args.get("from") == "nearby" else "reports/_follow.html"
-        return render(template, report=report, following=follow)
+        return render(template, report=report, following=follow, changed=True)
     if follow:
         flash(_("You follow this report: you will be told when it changes."), "success")
     else:
