@@ -701,7 +701,7 @@ def test_inbox_rows_carry_the_card_labels_and_table_roles(client, sign_in, citiz
     report_id = make_report(citizen, status="accepted", level="urgent")
     sign_in(hk_official)
     html = client.get("/console/").get_data(as_text=True)
-    assert '<table class="table inbox" role="table">' in html and 'class="table-scroll"' not in html
+    assert '<table class="table inbox" role="table"' in html and 'class="table-scroll"' not in html
     card = row(html, report_id)
     assert 'role="row"' in card and 'class="cell-status"' in card
     assert '<span class="card-label">Level: </span>Urgent' in card
