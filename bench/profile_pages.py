@@ -49,6 +49,17 @@ What the profiles showed, and what was done (issue 15, point 2):
 """
 
 
+# The budget of each page (issue 15, point 2): CPU milliseconds of one rendering in-process, the page cache
+# off. CPU time, not wall clock: the other users of this shared machine disturb it least. Set at about the
+# medians measured after the work on rendering (feed 12.6, report page 7.6, inbox 40.3 ms CPU under load
+# ~10), so a change that makes a page dearer shows as a MISS in the next `make bench`.
+BUDGETS_CPU_MS = {
+    "feed (`/reports`)": 15.0,
+    "report page (`/reports/<id>`)": 9.0,
+    "official inbox (`/console/`)": 45.0,
+}
+
+
 def pages(ds: common.Dataset) -> dict[str, tuple[str, str | None]]:
     m = ds.meta
     return {
@@ -183,6 +194,15 @@ def render(store: dict, profiles: dict, args) -> str:
         for label, value in store[r].get("cached", {}).items():
             lines.append(f"| {label}, visitor, from the page cache ({r}) | " + " | ".join(
                 _cell(value) if other == r else "" for other in runs) + " |")
+    latest = runs[-1]
+    lines += ["", f"Budgets (CPU time of one rendering, run “{latest}”):", "",
+              "| page | budget | measured | result |", "|---|---:|---:|---|"]
+    for label, budget in BUDGETS_CPU_MS.items():
+        value = store[latest]["medians"].get(label)
+        if value is None:
+            continue
+        verdict = "PASS" if value[1] <= budget else f"**MISS** ({value[1] / budget:.2f}× the budget)"
+        lines.append(f"| {label} | {budget:.1f} ms | {value[1]:.1f} ms | {verdict} |")
     lines += ["", "Runs are taken one after the other on a shared machine: a page whose code did not change "
               "between two runs shows how much of a difference is noise."]
     lines += ["", FINDINGS.rstrip()]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ ADMIN_INBOX_GOAL = 0.100  # seconds: the city admin's inbox at the large size, i
 RSS_GOAL_MB = 150
 
 
-PARTS = ("reads", "sweep", "flat", "writes", "crash", "alerts", "lighthouse")
+PARTS = ("reads", "sweep", "flat", "writes", "crash", "alerts", "lighthouse", "profile")
 
 
 @dataclass
@@ -141,6 +142,12 @@ def main() -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     common.log(f"wrote {output.relative_to(common.ROOT)} in {time.time() - started:.0f} s")
+    if "profile" not in args.skip and output == (common.BENCH / "RESULTS.md").resolve():
+        # Page profiles and budgets (issue 15, point 2): their own script adds its section to the file.
+        stage("profile")
+        subprocess.run([sys.executable, str(common.BENCH / "profile_pages.py"), "--label", "make bench",
+                        "--cached", "--write"], check=True)
+        done("profile")
     print(summary_lines(reads, flat, write_runs, crash_runs))
     return 0
 
