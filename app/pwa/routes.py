@@ -24,6 +24,7 @@ PRECACHE_ASSETS = (
     "css/app.css",
     "vendor/htmx.min.js",
     "js/pwa.js",
+    "js/a11y.js",
     "js/offline-queue.js",
     "js/offline-reports.js",
     "js/report-form.js",
@@ -32,6 +33,7 @@ PRECACHE_ASSETS = (
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
     "icons/favicon.ico",
+    "icons/sprite.svg",
 )
 
 
