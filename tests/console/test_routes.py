@@ -175,7 +175,8 @@ def test_overdue_reports_stand_out(client, sign_in, citizen, hk_official, make_r
     html = client.get("/console/").get_data(as_text=True)
     assert rows(html)[0] == late
     late_row, on_time_row = row(html, late), row(html, on_time)
-    assert "is-overdue" in late_row and ">Overdue<" in late_row and "Overdue by" in late_row
+    assert "is-overdue" in late_row and "chip-overdue" in late_row and "Overdue by" in late_row
+    assert ">Overdue<" not in late_row  # said once, by the deadline chip
     assert "is-overdue" not in on_time_row and "Overdue" not in on_time_row
     page = client.get(f"/console/reports/{late}").get_data(as_text=True)
     assert "Overdue since" in page
