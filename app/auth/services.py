@@ -229,9 +229,15 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 def landing_url(user: User, target: str | None) -> str:
     """Where a login ends: the page the person was going to (``target``, checked by
-    :func:`safe_next`), else the console for those who use it, else the home page."""
+    :func:`safe_next`), else the console for those who use it, else the home page.
+
+    The home page as ``target`` counts as no destination (issue 11: officials land on their
+    console): it is what a login started from the home page, or with no ``next``, carries."""
     from flask import url_for
 
     from app.auth.permissions import can_use_console
 
-    return safe_next(target, url_for("console.dashboard") if can_use_console(user) else "/")
+    default = url_for("console.dashboard") if can_use_console(user) else "/"
+    if not target or target == "/" or urlsplit(target).path == "/" and not urlsplit(target).query:
+        return default
+    return safe_next(target, default)

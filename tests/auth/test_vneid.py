@@ -397,3 +397,21 @@ def test_vneid_login_is_rate_limited_per_ip(client):
     statuses = [client.get("/auth/vneid/login").status_code for _ in range(31)]
     assert statuses[:30] == [302] * 30
     assert statuses[30] == 429
+
+
+@pytest.mark.parametrize("query", ["", "?next=/", "?next=%2F"])
+def test_an_official_lands_on_the_console_after_a_vneid_login(vneid, app, client, query):
+    """Issue 11, item 3: with no destination (or only the home page) an official lands on the
+    console; the VNeID path once carried "/" as its destination and sent officials home."""
+    from app.auth import services as auth
+    from app.auth.models import Role
+    from app.places.models import Ward
+
+    vneid_login(client)
+    with app.app_context():
+        lan = db.session.scalars(sa.select(User)).one()
+        ward = db.session.scalars(sa.select(Ward).limit(1)).first()
+        auth.grant_role(lan, Role("ward_official"), ward_id=ward.id if ward else None)
+        db.session.commit()
+    response = vneid_login(app.test_client(), query=query)
+    assert response.headers["Location"] == "/console/"
