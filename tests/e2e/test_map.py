@@ -317,3 +317,24 @@ def test_a_photo_with_gps_offers_its_place_and_accepting_sets_it(map_page, demo,
     assert abs(float(page.locator("#lon").input_value()) - CUA_NAM[1]) < 1e-4
     expect(offer).to_be_hidden()
     expect(page.locator("#photo-place-text")).to_be_focused()
+
+
+def test_the_tab_bar_stays_above_the_map(map_page, demo):
+    """Leaflet's panes and controls (z-index 400–1000) must not cover the phone's fixed tab bar:
+    whatever part of the map runs under the bar (its clusters, markers, buttons) is hidden by it."""
+    page = map_page
+    open_feed_map(page)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    cluster = page.locator("#feed-map .map-cluster").first.bounding_box()
+    bar = page.locator(".tabbar").bounding_box()
+    # A shorter screen: the bar's top edge falls across the middle of a cluster.
+    page.set_viewport_size({"width": 390, "height": int(cluster["y"] + cluster["height"] / 2 + bar["height"])})
+    covered = page.evaluate("""() => {
+        const bar = document.querySelector('.tabbar').getBoundingClientRect();
+        const icon = document.querySelector('#feed-map .map-cluster').getBoundingClientRect();
+        const el = document.elementFromPoint(icon.left + icon.width / 2, bar.top + 4);
+        return [el.closest('.tabbar') ? '' : String(el.className.baseVal ?? el.className),
+                icon.top < bar.top + 4 && icon.bottom > bar.top + 4];
+    }""")
+    assert covered[1], "no cluster could be brought under the tab bar"
+    assert covered[0] == "", f"the tab bar is covered by {covered[0]!r}"
