@@ -65,6 +65,11 @@ def test_police_publishes_an_alert_and_a_subscriber_sees_it(page, people):
     expect(page.locator("main strong").first).to_contain_text("không bao giờ")
     page.goto("/")
     expect(page.locator("#home-alert")).to_contain_text("Giả danh nhân viên ngân hàng")
+    # The list's cards use the whole width of the phone (they have no thumbnail column).
+    page.goto("/alerts")
+    title = page.locator(".alert-item .feed-title").first.bounding_box()
+    card = page.locator(".alert-item").first.bounding_box()
+    assert title["width"] > card["width"] * 0.8
 
 
 @pytest.fixture
