@@ -276,6 +276,25 @@ def test_moving_the_pin_picks_the_nearest_ward(map_page, demo, app):
         db.session.remove()
 
 
+def test_a_pin_where_no_ward_is_known_clears_the_ward_and_says_so(map_page, demo, app):
+    """No known ward near the pin (the server answers ``ward: null``, as it does where no ward
+    centre is within reach): the ward chosen before is not kept as a silent guess."""
+    page = map_page
+    log_in_as(page, "demo-citizen-lan")
+    page.goto("/reports/new")
+    page.get_by_role("button", name="Hiện bản đồ").click()
+    page.get_by_role("button", name="Đặt ghim vào giữa bản đồ").click()
+    expect(page.locator("#ward")).to_have_value(ward_id(app, "phuong_hoan_kiem"))
+    page.route(re.compile(r"/reports/wards/nearest\?"), lambda route: route.fulfill(
+        status=200, content_type="application/json", body='{"in_hanoi": true, "ward": null}'))
+    pin = page.get_by_role("button", name="Vị trí sự việc. Dùng phím mũi tên để di chuyển.")
+    pin.focus()
+    page.keyboard.press("Shift+ArrowDown")
+    expect(page.locator("#ward")).to_have_value("")
+    expect(page.locator("#location-status")).to_contain_text("chọn phường, xã trong danh sách")
+    expect(pin).to_be_focused()
+
+
 def gps_jpeg(lat: float, lon: float) -> bytes:
     """A phone-like JPEG with EXIF GPS (made with Pillow, as the server tests make theirs)."""
     data = photo_bytes((800, 600), gps=(lat, lon))

@@ -144,6 +144,20 @@
     select.dispatchEvent(new Event('change', { bubbles: true }));
   }
 
+  function clearWard() {
+    var select = document.getElementById('ward');
+    var empty = select.querySelector('option[value=""]');
+    if (!empty) {
+      empty = document.createElement('option');
+      empty.value = '';
+      empty.textContent = msg('msgChoose');
+      select.insertBefore(empty, select.firstChild);
+    }
+    if (select.value === '') return;
+    select.value = '';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
   // The pin moved: the ward select follows it when the server knows the ward of that point.
   function followWard(lat, lon, text) {
     var mine = ++wardAsked;
@@ -155,6 +169,10 @@
       } else if (answer.ward) {
         chooseWard(answer.ward);
         status.textContent = text + ' ' + fmt('msgWard', 'ward', answer.ward.name);
+      } else {
+        // No known ward near the pin: the ward chosen before would be a silent guess.
+        clearWard();
+        status.textContent = text + ' ' + msg('msgNoWard');
       }
     });
   }
