@@ -258,8 +258,11 @@ def test_extra_questions_of_the_chosen_category_only(app, client, citizen, make_
     fields = {"category": road, "ward": wards[HOAN_KIEM], "description": "Ổ gà to giữa ngã tư"}
     response = post_report(client, base, photos=[("a.jpg", photo_bytes())], **fields)
     assert response.status_code == 422
-    assert "Choose an option." in response.get_data(as_text=True)
-    token = _hidden(response.get_data(as_text=True), "photo_token")
+    html = response.get_data(as_text=True)
+    summary = html[html.index('id="error-summary"'):html.index("</div>", html.index('id="error-summary"'))]
+    # The summary names the question that is missing (issue 11, item 8).
+    assert f'href="#answer-{road_q}">How big is it?: Choose an option.</a>' in summary
+    token = _hidden(html, "photo_token")
 
     # The light question's (required, unanswered) check does not apply; its answer is not kept.
     response = post_report(client, base, photo_token=token, **fields,
