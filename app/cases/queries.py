@@ -152,6 +152,22 @@ def _load_units(cases: list[Case]) -> None:
                 set_committed_value(case, relationship.key, units.get(getattr(case, column)))
 
 
+def inbox_total(user, filters: InboxFilters) -> int | None:
+    """How many cases the inbox lists for ``user`` under ``filters`` (every page), read from the
+    counters (:mod:`app.cases.counts`); None when a filter the counters are not keyed by is set
+    (a level, a kind's own conditions such as a category), so the count would need the cases."""
+    if filters.level or filters.where:
+        return None
+    query = (sa.select(sa.func.coalesce(sa.func.sum(CaseCount.n), 0))
+             .where(counter_scope(user, CaseCount.unit_type, CaseCount.unit_id),
+                    CaseCount.status.in_(filters.statuses())))
+    if filters.kind:
+        query = query.where(CaseCount.kind == filters.kind)
+    if filters.overdue:
+        query = query.where(CaseCount.overdue.is_(True))
+    return int(db.session.scalar(query) or 0)
+
+
 def inbox_counts(user, *, kind: str | None = None) -> dict[str, int]:
     """``{status: count}`` of the user's cases (every status), plus ``"overdue"``: open and flagged.
 

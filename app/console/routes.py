@@ -118,6 +118,7 @@ def dashboard():
         reports=reports, filters=filters, counts=queries.inbox_counts(current_user), grants=grants,
         sees_all=is_city_admin(current_user), here=request.full_path.rstrip("?"),
         statuses=list(Status), levels=list(Level), limit=INBOX_LIMIT, next_url=next_url, first_url=first_url,
+        total=queries.inbox_total(current_user, filters),
     )
 
 

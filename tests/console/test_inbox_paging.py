@@ -76,3 +76,17 @@ def test_paging_links_in_vietnamese(client, sign_in, citizen, hk_official, make_
     first = client.get("/console/").get_data(as_text=True)
     second = client.get(link(first, "Trang sau")).get_data(as_text=True)
     assert len(rows(second)) == 1 and link(second, "Trang đầu (hạn xử lý sớm nhất)") == "/console/"
+
+
+def test_the_caption_counts_every_page_not_only_this_one(client, sign_in, citizen, hk_official, make_report,  # noqa: F811
+                                                        small_pages):
+    for _ in range(5):
+        make_report(citizen, photos=0)
+    make_report(citizen, photos=0, ward=CUA_NAM)  # another ward: not his
+    sign_in(hk_official)
+    first = client.get("/console/").get_data(as_text=True)
+    assert "5 reports, earliest deadline first · 2 on this page" in first
+    second = client.get(link(first, "Next page")).get_data(as_text=True)
+    assert "5 reports, earliest deadline first · 2 on this page" in second
+    # A filter the counters are not keyed by (the level): the page's own count.
+    assert "on this page" not in client.get("/console/?level=urgent").get_data(as_text=True)
