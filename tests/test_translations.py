@@ -117,3 +117,17 @@ def test_vietnamese_follows_the_glossary():
                 if word.lower() in vietnamese.lower():
                     faults.append(f"{english!r} → {vietnamese!r}: {row['concept']} is not “{word}”")
     assert faults == [], "\n".join(faults)
+
+
+def test_dates_are_formatted_only_through_the_one_format():
+    """Issue 11, item 7: one Vietnamese date format with four-digit years. Flask-Babel's own
+    ``format_date``/``format_datetime`` give CLDR's "dd/MM/yy" or "d thg M, y": code goes through
+    ``app.core.i18n.date_text``/``datetime_text`` (the ``date``/``datetime`` filters) instead."""
+    offenders = []
+    for path in (ROOT / "app").rglob("*.py"):
+        if path.name == "i18n.py" and path.parent.name == "core":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\bformat_(date|datetime)\(", text):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []

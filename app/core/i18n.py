@@ -44,15 +44,19 @@ def _language() -> str:
     return locale.language if locale else "vi"
 
 
-def date_text(value, format: str = "medium") -> str:  # noqa: A002 (Flask-Babel's name)
-    """``format_date`` with the short format carrying a four-digit year (Hanoi time)."""
+def date_text(value, format: str = "short") -> str:  # noqa: A002 (Flask-Babel's name)
+    """``format_date`` with the short format carrying a four-digit year (Hanoi time).
+
+    The short format ("29/11/2026") is the default: one date format everywhere (issue 11,
+    item 7); ``"full"`` adds the weekday where a day is chosen (reception sessions)."""
     if format == "short":
         format = SHORT_DATE.get(_language(), SHORT_DATE["vi"])
     return format_date(value, format)
 
 
-def datetime_text(value, format: str = "medium") -> str:  # noqa: A002
-    """``format_datetime`` (in Hanoi time) with the short format carrying a four-digit year."""
+def datetime_text(value, format: str = "short") -> str:  # noqa: A002
+    """``format_datetime`` (in Hanoi time) with the short format carrying a four-digit year
+    ("14:05 29/11/2026"), the default everywhere (issue 11, item 7)."""
     if format == "short":
         format = SHORT_DATETIME.get(_language(), SHORT_DATETIME["vi"])
     return format_datetime(value, format)

@@ -11,9 +11,9 @@ from datetime import datetime
 from xml.etree import ElementTree as ET  # noqa: S405  (building XML, never parsing it)
 
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from app.core.i18n import datetime_text
 from app.core.text import mask_personal_data
 from app.open311.services import TIMEZONE
 from app.reports.models import Category, CategoryQuestion, PhotoKind, QuestionKind, Report, UnitType
@@ -133,7 +133,7 @@ def notice(report: Report, locale: str) -> str:
     if report.due_at is None:
         return (_("Sent to %(unit)s.", unit=unit) if unit
                 else _("Received: the city will choose the ward in charge."))
-    due = format_datetime(report.due_at, "short")
+    due = datetime_text(report.due_at, "short")
     if unit:
         return _("Sent to %(unit)s, to be accepted by %(due)s.", unit=unit, due=due)
     return _("Received: the city will choose the ward in charge; to be accepted by %(due)s.", due=due)

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
 from app.core import dates
+from app.core.i18n import datetime_text
 from app.core.clock import HANOI_TZ
 from app.core.models import utcnow
 from app.extensions import db
@@ -94,10 +95,8 @@ def local(moment: datetime) -> datetime:
 
 
 def notification_text(kind: str, booking: ReceptionBooking) -> str:
-    from flask_babel import format_datetime
-
     template = NOTIFICATION_TEXTS.get(kind, NOTIFICATION_TEXTS["reception_booked"])
-    return str(template) % {"code": booking.code, "when": format_datetime(booking.slot.starts_at, "short"),
+    return str(template) % {"code": booking.code, "when": datetime_text(booking.slot.starts_at, "short"),
                             "place": booking.session.place, "reason": booking.session.cancel_reason or ""}
 
 

@@ -199,3 +199,9 @@ def test_csv_exports_neutralise_admin_entered_names_that_look_like_formulas(app,
             cells = [cell for row in rows for cell in row]
             assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], (path, lang)
             assert ("'" + formula if lang == "vi" else "'@SUM(1+1)") in cells, (path, lang, rows)
+
+
+def test_the_period_reads_in_the_one_date_format(client, app):
+    """Issue 11, item 7: dd/mm/yyyy everywhere, not CLDR's medium "1 thg 12, 2025"."""
+    html = client.get("/stats?from=2026-01-05&to=2026-02-28", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "05/01/2026" in html and "28/02/2026" in html and "thg" not in html
