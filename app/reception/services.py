@@ -19,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
 from app.core import dates
-from app.core.i18n import datetime_text
 from app.core.clock import HANOI_TZ
+from app.core.i18n import datetime_text
 from app.core.models import utcnow
 from app.extensions import db
 from app.notifications import services as notifications
