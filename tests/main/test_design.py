@@ -78,7 +78,8 @@ def test_tab_bar_of_a_citizen_counts_unread_notifications(app, client, make_user
     links = re.findall(r'<a href="([^"]+)"', bar)
     assert links == ["/", "/reports", "/reports/new", "/notifications", "/account/"]
     assert 'href="/reports" aria-current="page"' in bar
-    assert re.search(r'<span class="count" id="unread-count">3<span class="visually-hidden"> chưa đọc</span>', bar)
+    assert re.search(r'<span class="count" id="unread-count"><span aria-hidden="true">3</span>'
+                     r'<span class="visually-hidden">3 chưa đọc</span>', bar)
     assert "Tài khoản của tôi" in bar
     assert 'form method="post" action="/auth/logout"' in client.get("/").get_data(as_text=True)
 

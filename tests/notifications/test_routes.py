@@ -11,7 +11,8 @@ from tests.conftest import csrf_token
 
 
 def badge(html: str) -> str | None:
-    match = re.search(r'<span class="count" id="unread-count">(\d+)<span class="visually-hidden"> unread</span>', html)
+    match = re.search(r'<span class="count" id="unread-count"><span aria-hidden="true">[\d+]+</span>'
+                      r'<span class="visually-hidden">(\d+) unread</span>', html)
     return match.group(1) if match else None
 
 
