@@ -23,7 +23,22 @@ MESSAGES = {
 }
 
 
+def answers_json(view):
+    """Mark a view whose answers are JSON (a script's endpoint): its errors (400, 404, 429…) are
+    JSON too, whatever the request's ``Accept`` says, since the script reads the body as JSON.
+    Paths ending in ``.json`` get the same without the mark."""
+    view.answers_json = True
+    return view
+
+
 def _wants_json() -> bool:
+    if request.path.endswith(".json"):
+        return True
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "answers_json", False):
+        return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, request, session
 from flask_login import current_user
 
+from app.core.errors import answers_json
 from app.extensions import db
 from app.push import bp, services
 from app.push.vapid import push_enabled
@@ -19,6 +20,7 @@ def _guard():
 
 
 @bp.get("/key")
+@answers_json
 def public_key():
     if not push_enabled():
         abort(404)
@@ -26,6 +28,7 @@ def public_key():
 
 
 @bp.post("/subscribe")
+@answers_json
 def subscribe():
     if (denied := _guard()) is not None:
         return denied
@@ -45,6 +48,7 @@ def subscribe():
 
 
 @bp.post("/unsubscribe")
+@answers_json
 def unsubscribe():
     if (denied := _guard()) is not None:
         return denied

@@ -18,6 +18,7 @@ from app.auth.services import safe_next
 from app.cases import feedback
 from app.cases.display import is_overdue, locale, status_label, time_left, unit_name
 from app.core import uploads
+from app.core.errors import answers_json
 from app.core.htmx import is_htmx, redirect_to, render
 from app.core.ids import arg_id
 from app.core.images import PhotoError
@@ -415,6 +416,7 @@ def map_points():
 
 @bp.get("/wards/nearest")
 @limiter.limit(NEAREST_WARD_LIMIT)
+@answers_json
 def nearest_ward():
     """The ward a pin at ``lat``/``lon`` (decimal degrees) is taken to be in, for the report
     form's ward select: ``{"in_hanoi": bool, "ward": {"id", "name"} | null}``.

@@ -120,7 +120,11 @@ def test_nearest_ward_is_none_when_unsure_or_outside_hanoi(client, centres):
 @pytest.mark.parametrize("query", ["", "lat=21.02", "lat=abc&lon=105.8", "lat=nan&lon=105.8",
                                    "lat=91&lon=105.8", "lat=21&lon=inf"])
 def test_nearest_ward_needs_a_point(client, query):
-    assert client.get(f"/reports/wards/nearest?{query}").status_code == 400
+    response = client.get(f"/reports/wards/nearest?{query}", headers={"Accept": "*/*"})
+    # The script reads JSON: its errors are JSON too, in the visitor's language.
+    assert response.status_code == 400 and response.is_json
+    client.set_cookie("lang", "vi")
+    assert client.get(f"/reports/wards/nearest?{query}").get_json()["error"] == "Yêu cầu không hợp lệ"
 
 
 def test_nearest_ward_is_rate_limited(client, centres, app):
@@ -129,4 +133,5 @@ def test_nearest_ward_is_rate_limited(client, centres, app):
     allowed = int(NEAREST_WARD_LIMIT.split("/")[0])
     url = f"/reports/wards/nearest?lat={LAKE[0]}&lon={LAKE[1]}"
     assert all(client.get(url).status_code == 200 for _ in range(allowed))
-    assert client.get(url).status_code == 429
+    refused = client.get(url)
+    assert refused.status_code == 429 and refused.is_json
