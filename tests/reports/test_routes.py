@@ -380,6 +380,16 @@ def test_reporter_name_only_when_chosen_and_phone_never(app, client, make_user, 
         assert "987654321" not in html and "0987" not in html
 
 
+
+def test_the_reporter_sees_that_the_report_is_theirs(client, make_user, make_report, login):
+    reporter, other = make_user(), make_user()
+    report_id = make_report(reporter)
+    login(client, reporter)
+    assert '<span class="tag">you</span>' in client.get(f"/reports/{report_id}").get_data(as_text=True)
+    login(client, other)
+    assert '<span class="tag">you</span>' not in client.get(f"/reports/{report_id}").get_data(as_text=True)
+
+
 def test_internal_notes_are_for_the_unit_only(app, client, make_user, make_report, login):
     from app.auth.models import User
 
