@@ -214,7 +214,9 @@ def pixel_offset(page, frm, to, zoom: int = 13) -> tuple[float, float]:
         return [q.x - p.x, q.y - p.y]; }""", [list(frm), list(to), zoom])
 
 
-def test_moving_the_pin_picks_the_nearest_ward(map_page, demo, app):
+def test_a_report_filed_with_the_pin_moved_is_accepted_and_resolved_on_a_phone(map_page, demo, app):
+    """Issue 11, done when: the pin moved (drag, keys) picks the nearest ward, the report is filed
+    there, and the ward's official accepts and resolves it at 360 px with a result photo."""
     page = map_page
     log_in_as(page, "demo-citizen-lan")
     page.goto("/reports/new")
@@ -273,6 +275,32 @@ def test_moving_the_pin_picks_the_nearest_ward(map_page, demo, app):
         report = db.session.get(Report, report_id)
         assert str(report.ward_id) == hoan_kiem
         assert (report.lat, report.lon) == (pytest.approx(lat, abs=1e-6), pytest.approx(lon, abs=1e-6))
+        db.session.remove()
+
+    # Issue 11's whole journey: the ward's official takes it from there on a 360 px phone,
+    # accepts it and resolves it with a photo of the result taken on the spot.
+    official = page.context.browser.new_context(base_url=page.url.split("/reports")[0], locale="vi-VN",
+                                                viewport={"width": 360, "height": 740})
+    phone = official.new_page()
+    try:
+        log_in_as(phone, "demo-ward-hoankiem")
+        expect(phone).to_have_url(re.compile(r"/console/$"))  # officials land on their console
+        phone.goto(f"/console/reports/{report_id}")
+        phone.locator(".quick-steps a[href='#accept-form']").click()
+        phone.locator("#accept-form button[type=submit]").click()
+        expect(phone.locator(".quick-steps a[href='#resolve-form']")).to_be_visible()
+        phone.locator("#resolve-answer").fill("Đã thu gom rác và vệ sinh mặt đường, ảnh chụp tại chỗ.")
+        phone.locator("#resolve-camera").set_input_files(files=[
+            {"name": "ket-qua.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}])
+        phone.locator("#resolve-form button[type=submit]").click()
+        expect(phone.locator(".quick-steps")).to_have_count(0)
+        assert phone.evaluate("() => document.scrollingElement.scrollWidth") <= 360
+    finally:
+        official.close()
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        assert report.status == "resolved"
+        assert [photo.kind for photo in report.photos].count("result") == 1
         db.session.remove()
 
 
