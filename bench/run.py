@@ -304,20 +304,21 @@ def _render_reads(w, reads, flat) -> None:
     misses = [r for r in read_rows(reads) if not r["ok"]]
     if misses:
         w("\n**Why it misses.** " + " ".join(f"{r['db']} `{r['label']}`: {r['why']}." for r in misses))
-        text = ("\nA hello world costs gunicorn and Flask a fraction of a millisecond; a feed page renders 20 "
-                "reports through Jinja templates (translations, dates, URLs, photo thumbnails, the filter form "
-                "with every ward and category).")
+        text = ("\nVisitors' pages come from the page cache (`app/core/pagecache.py`: rendered once per URL, "
+                "locale and version of what the page shows, in each worker's memory here as no `REDIS_URL` is "
+                "set): a hit costs about a hello world plus compressing nothing (requests are sent without "
+                "`Accept-Encoding`). The feed is one URL, so nearly every request is a hit; `/reports/<id>` asks "
+                "for random ids among 100,000, so nearly every request is a miss that renders the page once per "
+                "worker, which is why it stays far below the feed.")
         if flat:
             feed, page = flat.pages["feed, first page"][1], flat.pages["report page"][1]
-            text += (f" Section 2 measures the cost in-process: the feed's median is {common.fmt_ms(feed.median)} "
+            text += (f" Rendered (section 2, cache off), the feed costs {common.fmt_ms(feed.median)} "
                      f"of which {common.fmt_ms(feed.sql_median)} in SQLite, a report page "
-                     f"{common.fmt_ms(page.median)} of which {common.fmt_ms(page.sql_median)} in SQLite: the time is "
-                     "Python rendering, not queries, so indexes cannot close the gap and the database choice "
-                     "hardly matters.")
-        text += (" To reach 30 % a page would have to cost about three hello worlds: that takes caching the "
-                 "rendered HTML of anonymous pages (a short-lived cache, or `Cache-Control` for a proxy cache) "
-                 "or much lighter pages. The p99 follows from the same cost: 8 connections share 2 cores "
-                 "(and wrk), so a request waits for about four others.")
+                     f"{common.fmt_ms(page.median)} of which {common.fmt_ms(page.sql_median)}: the time is "
+                     "Python rendering, not queries.")
+        text += (" The p99 of a shared 2-core machine follows the other work on it: 8 connections share the "
+                 "cores with wrk, so a request that meets a miss (a render) or another process waits for "
+                 "several others; compare the hello world's own p99 in the same run.")
         w(text)
     w("")
 
@@ -369,7 +370,8 @@ def _render_flat(w, flat: latency.FlatResult) -> None:
     s, big = flat.small.count, flat.large.count
     w(f"## 2. Flat cost (goal: median at {big:,} reports ≤ {FLAT_GOAL}× the median at {s:,}; the city admin's "
       f"inbox also ≤ {ADMIN_INBOX_GOAL * 1000:.0f} ms)\n")
-    w(f"In-process (Flask test client, production settings, SQLite), both databases open in the same process "
+    w(f"In-process (Flask test client, production settings with the page cache off so that every request "
+      f"renders, SQLite), both databases open in the same process "
       f"and asked in alternation, up to {flat.iterations} rounds after a warm-up (fewer, at least 5, for a page "
       f"that takes long). \"SQL\" is the part of the median spent in the database driver (SQLAlchemy cursor "
       f"events). The official is a ward official of the ward with the most reports "
