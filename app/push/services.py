@@ -14,7 +14,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app, session
 from flask_babel import force_locale, gettext
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from app.core import netguard
 from app.core.models import utcnow
@@ -160,6 +159,10 @@ def payload(notification, user) -> dict:
 def deliver(sub: PushSubscription, data: dict, key: Vapid) -> bool:
     """Send one push. A subscription the push service calls gone (404/410) is deleted; other
     failures are logged and the subscription kept. Logs carry the row id, never the endpoint."""
+    # Imported here, in the job worker that sends: pywebpush 2 pulls in aiohttp (about 20 MB a
+    # process), which no web worker needs (issue 15: memory per worker).
+    from pywebpush import WebPushException, webpush
+
     # Only to the public address checked when connecting; no redirects, no proxies.
     http = netguard.guarded_session(allow_loopback=current_app.config["PUSH_ALLOW_LOOPBACK"])
     try:
