@@ -30,8 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     ids.init_app(app)
     ext.db.init_app(app)
-    ext.migrate.init_app(app, ext.db, directory=str(app.root_path + "/../migrations"),
-                     render_as_batch=True, compare_type=True)
+    _init_migrations(app)
     ext.csrf.init_app(app)
     ext.compress.init_app(app)
     ext.limiter.init_app(app)
@@ -109,3 +108,22 @@ def _configure_logging(app: Flask) -> None:
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def _init_migrations(app: Flask) -> None:
+    """Flask-Migrate (Alembic) for ``flask db`` and the scripts that migrate in-process.
+
+    A production web worker never migrates, and Alembic costs it about 11 MB (issue 15: memory
+    per worker): it is left out there unless the app runs under the ``flask`` command (which
+    sets ``FLASK_RUN_FROM_CLI``), as ``flask db upgrade`` and ``flask jobs worker`` do.
+    """
+    import os
+
+    if app.config["APP_ENV"] == "production" and not os.environ.get("FLASK_RUN_FROM_CLI"):
+        return
+    from flask_migrate import Migrate
+
+    from app.core.database import db
+
+    Migrate(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True)
+

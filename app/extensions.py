@@ -5,14 +5,12 @@ from __future__ import annotations
 from authlib.integrations.flask_client import OAuth
 from flask_compress import Compress
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
 from app.core.database import db  # noqa: F401  (defined in core, which imports no feature)
 from app.core.i18n import babel  # noqa: F401
 from app.core.ratelimit import limiter  # noqa: F401
 
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 compress = Compress()

@@ -75,3 +75,27 @@ def test_trusted_proxy_headers_give_the_client_ip_and_scheme(tmp_path):
     app.test_client().get("/_proxy_probe", headers={"X-Forwarded-For": "203.0.113.7",
                                                    "X-Forwarded-Proto": "https"})
     assert seen == {"ip": "203.0.113.7", "scheme": "https"}
+
+
+def test_a_production_web_worker_leaves_out_what_only_other_processes_need(tmp_path):
+    """Issue 15, memory per worker: Alembic (``flask db`` only) and pywebpush with aiohttp (the job
+    that sends pushes only) are not imported by a production web worker; the ``flask`` command
+    still gets the migrations."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from app import create_app\n"
+        f"app = create_app({{'APP_ENV': 'production', 'SECRET_KEY': 'k' * 40, 'DATA_KEY': 'd' * 44,"
+        f" 'DATABASE_URL': 'sqlite:///{tmp_path}/app.db', 'INSTANCE_PATH': '{tmp_path}'}})\n"
+        "print(sorted(m for m in ('alembic', 'aiohttp', 'pywebpush') if m in sys.modules),"
+        " 'migrate' in app.extensions)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "FLASK_RUN_FROM_CLI"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[] False"
+    env["FLASK_RUN_FROM_CLI"] = "true"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip().endswith("True")
