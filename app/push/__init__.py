@@ -34,4 +34,4 @@ from app.notifications import registry as _notifications  # noqa: E402
 from app.push import routes, tasks  # noqa: E402,F401  (tasks: registers the job with the queue)
 
 # Each new in-app notification is pushed too, once it has committed.
-_notifications.on_added(tasks.send_push)
+_notifications.on_added(tasks.push_if_subscribed)

@@ -26,3 +26,27 @@ def send_push(notification_id: int) -> int:
         return 0
     data = services.payload(note, db.session.get(User, note.user_id))
     return sum(services.deliver(sub, data, key) for sub in subs)
+
+
+def push_if_subscribed(notification_id: int) -> None:
+    """The listener of new notifications: queue :func:`send_push` only when push is set up and
+    the recipient has a device opted in. An alert to 50,000 subscribers, few of them with push
+    on, then queues a few jobs instead of 50,000 that each find nothing to send (issue 15: the
+    fan-out took the CPU the pages needed). One indexed lookup per notification."""
+    import sqlalchemy as sa
+
+    from app.notifications.models import Notification
+    from app.push.models import PushSubscription
+    from app.push.vapid import push_enabled
+
+    if not push_enabled():
+        return
+    # Called after the commit, when the session may not emit SQL: a connection of its own.
+    with db.engine.connect() as connection:
+        has_device = connection.scalar(
+            sa.select(PushSubscription.id)
+            .join(Notification, Notification.user_id == PushSubscription.user_id)
+            .where(Notification.id == notification_id).limit(1))
+    if has_device is not None:
+        send_push(notification_id)
+

@@ -423,6 +423,25 @@ def test_no_subscription_no_push(app, make_user, make_report, push_service):
     assert push_service.requests == []
 
 
+def test_a_push_job_is_queued_only_for_a_recipient_with_a_device(app, client, make_user, make_report, login,
+                                                                push_service, monkeypatch):
+    """Issue 15, alert load: 50,000 notifications must not queue 50,000 jobs that find no device."""
+    from app.push import tasks
+
+    queued = []
+    real = tasks.send_push
+    monkeypatch.setattr(tasks, "send_push", lambda nid: (queued.append(nid), real(nid)))
+    official = make_user(role="ward_official", ward="phuong_hoan_kiem")
+    accept(app, make_report(make_user()), official)
+    assert queued == []
+    subscribed = make_user()
+    report_id = make_report(subscribed)
+    login(client, subscribed)
+    assert subscribe(client, Browser(f"{push_service.base}/push/one").subscription).status_code == 201
+    accept(app, report_id, official)
+    assert len(queued) == 1 and len(push_service.requests) == 1
+
+
 def store_subscription(app, user_id: int, browser: Browser) -> None:
     """A row as if the host had been public when the browser subscribed."""
     with app.app_context():
