@@ -70,47 +70,43 @@ def _sent_back(render_page: PageRenderer, **bound):
     return response
 
 
-def rate_view(case: Case, render_page: PageRenderer, back: str, *, allowed: bool = True,
-              form_class: type[RateForm] = RateForm):
-    """GET: the page. POST: rate the answer; a form with errors is drawn again on the page
-    (422, or 200 to htmx); a refused step is flashed; then back to ``back`` (a URL).
-
-    ``allowed`` is the kind's own check of who may send (403 when false).
-    """
+def _step(render_page: PageRenderer, back: str, *, allowed: bool, form_class: type[BaseForm], form_name: str,
+          apply: Callable[[BaseForm], None], done: Callable[[], str]):
+    """The shape of a requester's step: GET shows the page; a POST is refused (403) unless
+    ``allowed``; a form with errors is drawn again on the page (422, or 200 to htmx) under
+    ``form_name``; else ``apply(form)`` runs the engine's action, whose refusal is flashed, or
+    ``done()`` is flashed; then back to ``back`` (a URL)."""
     if request.method == "GET":
         return render_page()
     if not allowed:
         abort(403)
     form = form_class()
     if not form.validate():
-        return _sent_back(render_page, rate_form=form)
+        return _sent_back(render_page, **{form_name: form})
     try:
-        cases.rate(case, current_user, form.satisfied.data == "yes", form.comment.data or "")
+        apply(form)
     except WorkflowError as e:
         db.session.rollback()
         flash(workflow_message(e.code), "error")
     else:
-        flash(_("Thank you for rating the answer."), "success")
+        flash(done(), "success")
     return redirect_to(back)
+
+
+def rate_view(case: Case, render_page: PageRenderer, back: str, *, allowed: bool = True,
+              form_class: type[RateForm] = RateForm):
+    """GET: the page. POST: rate the answer (see :func:`_step`); ``allowed`` is the kind's own
+    check of who may send (403 when false)."""
+    return _step(render_page, back, allowed=allowed, form_class=form_class, form_name="rate_form",
+                 apply=lambda form: cases.rate(case, current_user, form.satisfied.data == "yes",
+                                               form.comment.data or ""),
+                 done=lambda: _("Thank you for rating the answer."))
 
 
 def reopen_view(case: Case, render_page: PageRenderer, back: str, success: Callable[[], str], *,
                 allowed: bool = True, form_class: type[ReopenForm] = ReopenForm):
     """GET: the page. POST: send the case back to its unit, with the requester's reason;
-    ``success()`` is the kind's confirmation, flashed after the change. Otherwise as
-    :func:`rate_view`."""
-    if request.method == "GET":
-        return render_page()
-    if not allowed:
-        abort(403)
-    form = form_class()
-    if not form.validate():
-        return _sent_back(render_page, reopen_form=form)
-    try:
-        cases.request_reopen(case, current_user, form.reason.data)
-    except WorkflowError as e:
-        db.session.rollback()
-        flash(workflow_message(e.code), "error")
-    else:
-        flash(success(), "success")
-    return redirect_to(back)
+    ``success()`` is the kind's confirmation, flashed after the change (see :func:`_step`)."""
+    return _step(render_page, back, allowed=allowed, form_class=form_class, form_name="reopen_form",
+                 apply=lambda form: cases.request_reopen(case, current_user, form.reason.data),
+                 done=success)

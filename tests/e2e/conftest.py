@@ -32,10 +32,15 @@ def browser():
         browser.close()
 
 
-def tracked_page(browser, live_server, expected=lambda error: False):
-    """A phone-sized page that fails the test on any script or console error not ``expected``."""
-    context = browser.new_context(base_url=live_server, locale="vi-VN",
-                                  viewport={"width": 390, "height": 844})
+def tracked_page(browser, live_server, expected=lambda error: False, *, routes=(), **options):
+    """A phone-sized page that fails the test on any script or console error not ``expected``.
+
+    ``routes``: (URL pattern, handler) pairs for ``context.route``; ``options`` go to
+    ``browser.new_context`` (e.g. ``bypass_csp=True`` to inject axe)."""
+    context = browser.new_context(**{"base_url": live_server, "locale": "vi-VN",
+                                     "viewport": {"width": 390, "height": 844}, **options})
+    for pattern, handler in routes:
+        context.route(pattern, handler)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in_as
+from tests.e2e.conftest import log_in_as, tracked_page
 from tests.e2e.test_accessibility import violations
 from tests.reports.conftest import photo_bytes
 
@@ -43,18 +43,11 @@ def demo(app):
 
 @pytest.fixture
 def map_page(browser, live_server):
-    """A phone-sized page (CSP bypassed only so that axe can be injected) failing on script errors."""
-    context = browser.new_context(base_url=live_server, locale="vi-VN", bypass_csp=True,
-                                  viewport={"width": 390, "height": 844})
-    context.route(re.compile(r"^https://tile\.openstreetmap\.org/"),
-                  lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield page
-    context.close()
-    assert errors == [], f"browser errors: {errors}"
+    """A phone-sized page (CSP bypassed only so that axe can be injected) failing on script errors;
+    map tiles are blank images, never fetched from OpenStreetMap."""
+    blank = (re.compile(r"^https://tile\.openstreetmap\.org/"),
+             lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE))
+    yield from tracked_page(browser, live_server, routes=[blank], bypass_csp=True)
 
 
 def status_labels(app) -> list[str]:
