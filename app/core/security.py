@@ -4,6 +4,7 @@ and no caching of anything rendered for a logged-in user."""
 from __future__ import annotations
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 PRIVATE = "private, no-store"
@@ -17,8 +18,30 @@ def _personal(response) -> bool:
     return current_user.is_authenticated
 
 
+def no_session_cookie(view):
+    """Mark a view whose answer never carries the session cookie: files a browser or its service
+    worker fetches on its own (the worker script, the offline page, the manifest), often in
+    parallel with a login. Their request may hold an older cookie than the one a login just set
+    (the OpenID state lives in it); rewriting the cookie from that copy would undo the login
+    (seen as ``state_mismatch`` while the service worker installed). Static files are never
+    given the cookie either."""
+    view.no_session_cookie = True
+    return view
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except on the answers of :func:`no_session_cookie` views."""
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        endpoint = request.endpoint or ""
+        if endpoint == "static" or getattr(app.view_functions.get(endpoint), "no_session_cookie", False):
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def init_app(app: Flask) -> None:
     production = app.config["APP_ENV"] == "production"
+    app.session_interface = _SessionInterface()
 
     # The one place personal responses are marked: pages, fragments, JSON, CSV, errors. Shared
     # caches must not keep them, nor the browser's back/forward cache or the service worker,

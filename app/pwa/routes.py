@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.auth.services import client_account_id
+from app.core.security import no_session_cookie
 from app.pwa import bp
 
 THEME_COLOUR = "#b3261e"
@@ -64,6 +65,7 @@ def cache_version(urls: list[str]) -> str:
 
 
 @bp.get("/manifest.webmanifest")
+@no_session_cookie
 def manifest():
     asset_url = current_app.extensions["asset_url"]
     with force_locale("vi"):
@@ -97,6 +99,7 @@ def manifest():
 
 
 @bp.get("/sw.js")
+@no_session_cookie
 def service_worker():
     urls = precache_urls()
     body = render_template("pwa/sw.js", precache=urls, version=cache_version(urls),
@@ -112,6 +115,7 @@ def service_worker():
 
 
 @bp.get("/offline")
+@no_session_cookie
 def offline():
     return render_template("pwa/offline.html")
 

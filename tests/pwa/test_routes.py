@@ -251,3 +251,12 @@ def test_pages_name_their_account_by_an_opaque_stable_id(app, make_user, login):
     # Nothing personal in it: not the phone (nor the ID number: keyed hash of the row id).
     for secret in ["912000001", "0912000001", "84912000002"]:
         assert secret not in lan_id and secret not in minh_id
+
+
+@pytest.mark.parametrize("path", ["/sw.js", "/offline", "/manifest.webmanifest", "/static/css/app.css"])
+def test_files_the_browser_fetches_on_its_own_never_rewrite_the_session_cookie(client, make_user, login, path):
+    """They are fetched in parallel with a login, with the cookie as it was before: a Set-Cookie
+    from that older copy would undo the login (the OpenID state lives in the cookie)."""
+    login(client, make_user())  # a permanent session: Flask would refresh its cookie on every answer
+    assert "Set-Cookie" in client.get("/notifications").headers
+    assert "Set-Cookie" not in client.get(path).headers
