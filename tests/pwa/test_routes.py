@@ -257,6 +257,8 @@ def test_pages_name_their_account_by_an_opaque_stable_id(app, make_user, login):
 def test_files_the_browser_fetches_on_its_own_never_rewrite_the_session_cookie(client, make_user, login, path):
     """They are fetched in parallel with a login, with the cookie as it was before: a Set-Cookie
     from that older copy would undo the login (the OpenID state lives in the cookie)."""
-    login(client, make_user())  # a permanent session: Flask would refresh its cookie on every answer
+    login(client, make_user())
+    with client.session_transaction() as session:
+        session.permanent = True  # as a login makes it: Flask refreshes its cookie on every answer
     assert "Set-Cookie" in client.get("/notifications").headers
     assert "Set-Cookie" not in client.get(path).headers
