@@ -181,7 +181,7 @@ def check_database(ds: common.Dataset, load_seconds: float, posts: int) -> tuple
     copy = common.working_copy(ds, "crash")
     log_path = common.OUT / "logs" / f"crash-{ds.kind}.log"
     log_path.unlink(missing_ok=True)
-    server = common.Server("wsgi:app", copy.env(), log_path)
+    server = common.Server("wsgi:app", {**copy.env(), **common.LOAD_ENV}, log_path)
     try:
         server.start()
         crash_run = crash(server, copy, load_seconds)

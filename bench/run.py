@@ -256,7 +256,7 @@ def render(args, scale: Scale, m0: dict, m1: dict, started: float, timings: dict
       "--quick` (SQLite, in `.ci/run`)")
     w("- **Server**: gunicorn with the repository's `gunicorn.conf.py`: `gthread` workers, "
       f"`workers = cores + 1` ({(m0['cores'] or 1) + 1} on this machine), {GUNICORN_THREADS} thread(s) each, "
-      "`max_requests` 5,000 ± 500, access log on; "
+      "`max_requests` 100,000 ± 10,000, access log on; "
       "`APP_ENV=production` with SECRET_KEY, DATA_KEY, DATABASE_URL, INSTANCE_PATH and UPLOAD_FOLDER "
       "pointing at the benchmark's copy. Why: the requests are CPU-bound Python (template rendering), so "
       "one process per core plus one keeps both cores busy while a worker waits on the database or the "

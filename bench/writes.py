@@ -193,11 +193,7 @@ def concurrent_writes(ds: common.Dataset, *, duration: float, clients: int = CLI
     log_path = common.OUT / "logs" / f"writes-{ds.kind}.log"
     log_path.unlink(missing_ok=True)
     try:
-        # Each synthetic citizen files a report every ~0.5 s, far past a real person's photo quota
-        # (PHOTO_UPLOAD_LIMIT, 60 an hour per account, which answers 422): this goal is about the
-        # database under concurrent writes, so the quota is lifted for the run.
-        env = {**copy.env(), "PHOTO_UPLOAD_LIMIT": "1000000 per hour"}
-        with common.Server("wsgi:app", env, log_path) as server:
+        with common.Server("wsgi:app", {**copy.env(), **common.LOAD_ENV}, log_path) as server:
             workers = len(server.workers())
             common.log(f"writes {ds.kind}: {clients} clients for {duration:.0f} s, {workers} workers")
             load = file_reports(server.base, copy, clients=clients, duration=duration)
