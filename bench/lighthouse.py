@@ -210,12 +210,16 @@ def run(runs: int = 3, only: list[str] | None = None) -> LighthouseResult:
             subprocess.run(["curl", "-s", "-o", "/dev/null", "-H", f"Cookie: {cookie}", server.base + page.path],
                            check=False)
             for i in range(runs):
-                try:
-                    page.runs.append(lighthouse_once(server.base + page.path, headers,
-                                                     reports / f"{key}-{i + 1}.json"))
-                except (subprocess.SubprocessError, KeyError, ValueError, TypeError) as e:
-                    stderr = getattr(e, "stderr", b"") or b""
-                    page.error = f"run {i + 1}: {type(e).__name__} {stderr.decode(errors='replace')[-200:]}".strip()
+                # Lighthouse now and then fails to record a trace (NO_NAVSTART): one more try.
+                for attempt in (1, 2):
+                    try:
+                        page.runs.append(lighthouse_once(server.base + page.path, headers,
+                                                         reports / f"{key}-{i + 1}.json"))
+                        break
+                    except (subprocess.SubprocessError, KeyError, ValueError, TypeError) as e:
+                        stderr = getattr(e, "stderr", b"") or b""
+                        page.error = (f"run {i + 1}, try {attempt}: {type(e).__name__} "
+                                      f"{stderr.decode(errors='replace')[-200:]}").strip()
             m = page.median
             common.log(f"lighthouse {label}: " + (f"{m.score:.0f} (runs {[r.score for r in page.runs]})" if m
                                                   else "no run") + (f"; failed: {page.error}" if page.error else ""))
